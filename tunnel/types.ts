@@ -83,3 +83,22 @@ export interface TunnelStats {
   upstreamConnectMs: number | null;
   lastError: { code: TunnelErrorCode; step: string; message: string; at: string } | null;
 }
+
+/** One step of a diagnosis, in the order dns, tcp, proxy, tls, http, websocket. */
+export interface DiagnosisStep {
+  id: Step;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  /** A TunnelErrorCode, a warning code (e.g. CERT_EXPIRES_SOON, SYSTEM_PROXY_WOULD_INTERCEPT, HSTS_SELF_SIGNED), HTTP_STATUS, WS_* or OK. */
+  code: string;
+  durationMs: number;
+  detail: Record<string, unknown>;
+  /** For warn and fail: what to change, in the user's terms (an app setting, a dcv.conf or nginx line, no_proxy). */
+  hint?: string;
+}
+
+export interface Diagnosis {
+  ok: boolean;
+  target: string;
+  startedAt: string;
+  steps: DiagnosisStep[];
+}
