@@ -230,3 +230,20 @@ export function zodToApiError(error: z.ZodError): ApiError {
   const first = Object.entries(fields)[0];
   return { code: 'INVALID_INPUT', message: first ? `${first[0]}: ${first[1]}` : 'invalid input', fields };
 }
+
+// ---- main-side wiring ------------------------------------------------------------------------
+
+/** A validated request for channel C (defaults applied). */
+export type ParsedRequest<C extends Channel> = z.output<(typeof requests)[C]>;
+
+/** What the Electron IPC and the browser-mode host both serve: one handler per channel. */
+export type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Promise<Result<Responses[C]>> };
+
+/** The services as the shells see them: handlers, events, and shutdown. */
+export interface LauncherServices {
+  handlers: Handlers;
+  /** Subscribe to every event; returns an unsubscribe function. */
+  subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
+  /** Close every tunnel and flush the store. */
+  close(): Promise<void>;
+}
