@@ -1,0 +1,325 @@
+/**
+ * A fake Amazon DCV server: HTTPS + WebSockets on one port, with the behaviour the field
+ * reports describe (Host/Origin regex 403, HSTS, X-Frame-Options, /auth 302 behind a token
+ * verifier, /auth 404 behind a Connection Gateway, keepalive pings, 4-6 sockets per client).
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
+import { ASSET_COUNT, assetBody, clientJs, pageHtml } from './page';
+import {
+  CHANNELS,
+  MsgType,
+  STREAM_CHUNK_BYTES,
+  SUBPROTOCOL,
+  decode,
+  encode,
+  type Ack,
+  type AuthRequest,
+  type AuthResult,
+  type ChannelName,
+  type Hello,
+} from './protocol';
+
+export { makeSelfSignedCert, fingerprintOf, fingerprintHexOf } from './cert';
+
+export interface SimulatorOptions {
+  /** Default '127.0.0.1'; agents use 127.0.0.2, 127.0.0.3 … */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Agent name shown on the page and in every Ack, e.g. 'agent-A'. */
+  name?: string;
+  /** Default '/'; must start and end with '/'. */
+  webUrlPath?: string;
+  /** allowed-http-host-regex, default '^.+$', matched against the Host header without its port. */
+  hostRegex?: string;
+  /** allowed-ws-origin-regex, default '^https://.+$', matched against the whole Origin header. */
+  originRegex?: string;
+  /** verifier: <base>auth answers 302 to a broker; gateway: <base>auth answers 404. */
+  mode?: 'normal' | 'verifier' | 'gateway';
+  /** Where 'verifier' mode sends the /auth upgrade; default like a Session Manager broker. */
+  brokerUrl?: string;
+  cert?: { key: string; cert: string };
+  certValidity?: { notBefore: Date; notAfter: Date };
+  /** WebSocket ping interval, like ws-keepalive-interval; default 10 000. */
+  keepaliveMs?: number;
+}
+
+export interface SimulatorStats {
+  /** Plain HTTP requests (not upgrades). */
+  httpRequests: number;
+  /** WebSocket upgrades accepted. */
+  upgrades: number;
+  openSockets: number;
+  /** Requests and upgrades by path (no query), accepted or not. */
+  byPath: Record<string, number>;
+  lastHost?: string;
+  lastOrigin?: string;
+  /** The query string of the last request or upgrade, '' when none (e.g. '?authToken=T'). */
+  lastQuery?: string;
+  /** Requests and upgrades answered 4xx/3xx by a check (Host, Origin, subprotocol, mode). */
+  rejected: number;
+}
+
+export interface Simulator {
+  /** https://host:port<webUrlPath> */
+  url: string;
+  host: string;
+  port: number;
+  name: string;
+  certPem: string;
+  keyPem: string;
+  /** 'sha256/BASE64' of the DER (Electron's form). */
+  fingerprint: string;
+  /** 'AB:CD:…' upper-case with colons. */
+  fingerprintHex: string;
+  stats(): SimulatorStats;
+  /** Closes every socket; resolves when the port is free. */
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'Strict-Transport-Security': 'max-age=31536000',
+  'X-Frame-Options': 'DENY',
+};
+
+function compile(label: string, source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    throw new Error(`startSimulator: ${label} is not a valid regular expression: ${source} (${(e as Error).message})`);
+  }
+}
+
+/** The Host header without its port ('[::1]:8443' → '::1'). */
+function hostnameOf(hostHeader: string): string {
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader) ?? /^([^:]+)(?::\d+)?$/.exec(hostHeader);
+  return m ? m[1] : hostHeader;
+}
+
+/** A plain HTTP answer written on a socket that asked to upgrade. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, extra: Record<string, string> = {}, body = ''): void {
+  const headers = { ...SECURITY_HEADERS, ...extra, 'Content-Type': 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+  const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n${body}`);
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const name = opts.name ?? 'agent';
+  const base = opts.webUrlPath ?? '/';
+  if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`startSimulator: webUrlPath must start and end with '/', got '${base}'`);
+  const hostRegex = compile('hostRegex', opts.hostRegex ?? '^.+$');
+  const originRegex = compile('originRegex', opts.originRegex ?? '^https://.+$');
+  const mode = opts.mode ?? 'normal';
+  const brokerUrl = opts.brokerUrl ?? 'https://127.0.0.1:8445/agent/validate-authentication-token';
+  const { key, cert } = opts.cert ?? makeSelfSignedCert({ cn: 'dcv-gateway', ...opts.certValidity });
+
+  const stats: SimulatorStats = { httpRequests: 0, upgrades: 0, openSockets: 0, byPath: {}, rejected: 0 };
+  const see = (req: IncomingMessage): URL => {
+    const url = new URL(req.url ?? '/', 'https://sim.invalid');
+    stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
+    stats.lastHost = req.headers.host;
+    if (req.headers.origin !== undefined) stats.lastOrigin = req.headers.origin;
+    stats.lastQuery = url.search;
+    return url;
+  };
+  const hostAllowed = (req: IncomingMessage) => hostRegex.test(hostnameOf(req.headers.host ?? ''));
+
+  const server: Server = createServer({ key, cert }, (req, res) => {
+    stats.httpRequests++;
+    const url = see(req);
+    if (!hostAllowed(req)) {
+      stats.rejected++;
+      return send(res, 403, 'text/plain', `Host ${req.headers.host} is not allowed\n`);
+    }
+    handleHttp(req, res, url);
+  });
+
+  function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
+    res.end(body);
+  }
+
+  function handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const path = url.pathname;
+    if (path === '/version' && req.method === 'GET') {
+      return send(res, 200, 'text/plain', `DCV Server simulator 2024.0-sim (${name})\n`);
+    }
+    if (!path.startsWith(base)) return send(res, 404, 'text/plain', 'Not Found\n');
+    const rest = path.slice(base.length);
+    if (req.method === 'POST' && rest === 'upload') return upload(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
+    if (rest === '' || rest === 'index.html') {
+      return send(res, 200, 'text/html; charset=utf-8', pageHtml(name), { 'Set-Cookie': `dcvsim=1; Path=${base}; Secure; HttpOnly`, 'Cache-Control': 'no-store' });
+    }
+    if (rest === 'client.js') return send(res, 200, 'application/javascript', clientJs());
+    const asset = /^assets\/(\d+)\.js$/.exec(rest);
+    if (asset && Number(asset[1]) < ASSET_COUNT) return send(res, 200, 'application/javascript', assetBody(Number(asset[1])));
+    if (rest === 'echo-headers') return send(res, 200, 'application/json', JSON.stringify(req.headers));
+    if (rest === 'login') return send(res, 302, 'text/plain', '', { Location: `https://${req.headers.host}${base}` });
+    if (rest === 'auth' || rest === 'ws') return send(res, 400, 'text/plain', 'WebSocket upgrade required\n');
+    send(res, 404, 'text/plain', 'Not Found\n');
+  }
+
+  function upload(req: IncomingMessage, res: ServerResponse): void {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      hash.update(chunk);
+    });
+    req.on('end', () => send(res, 200, 'application/json', JSON.stringify({ bytes, sha256: hash.digest('hex') })));
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 256 * 1024 * 1024,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = see(req);
+    const rest = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+    const reject = (status: number, reason: string, extra?: Record<string, string>, body?: string) => {
+      stats.rejected++;
+      refuseUpgrade(socket, status, reason, extra, body);
+    };
+    if (!hostAllowed(req)) return reject(403, 'Forbidden', {}, `Host ${req.headers.host} is not allowed\n`);
+    if (rest !== 'auth' && rest !== 'ws') return reject(404, 'Not Found');
+    if (rest === 'auth' && mode === 'gateway') return reject(404, 'Not Found');
+    if (!originRegex.test(req.headers.origin ?? '')) return reject(403, 'Forbidden', {}, `Origin ${req.headers.origin ?? '(none)'} is not allowed\n`);
+    if (rest === 'auth' && mode === 'verifier') return reject(302, 'Found', { Location: brokerUrl });
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL)) return reject(400, 'Bad Request', {}, `subprotocol '${SUBPROTOCOL}' required\n`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      stats.upgrades++;
+      stats.openSockets++;
+      ws.on('close', () => stats.openSockets--);
+      ws.on('error', () => ws.terminate());
+      if (rest === 'auth') serveAuth(ws);
+      else serveChannel(ws, req, url.pathname);
+    });
+  });
+
+  function fail(ws: WebSocket, why: string): void {
+    ws.send(encode(MsgType.Error, { error: why }));
+    ws.close(1008, why.slice(0, 120));
+  }
+
+  function serveAuth(ws: WebSocket): void {
+    ws.once('message', (data: Buffer) => {
+      try {
+        const msg = decode(data);
+        if (msg.type !== MsgType.AuthRequest) return fail(ws, `auth: expected AuthRequest, got type ${msg.type}`);
+        JSON.parse(msg.payload.toString()) as AuthRequest;
+        ws.send(encode(MsgType.AuthResult, { ok: true, agent: name } satisfies AuthResult));
+      } catch (e) {
+        fail(ws, `auth: ${(e as Error).message}`);
+      }
+    });
+  }
+
+  function serveChannel(ws: WebSocket, req: IncomingMessage, path: string): void {
+    ws.once('message', (data: Buffer) => {
+      let hello: Hello;
+      try {
+        const msg = decode(data);
+        if (msg.type !== MsgType.Hello) return fail(ws, `ws: first message must be Hello, got type ${msg.type}`);
+        hello = JSON.parse(msg.payload.toString()) as Hello;
+      } catch (e) {
+        return fail(ws, `ws: ${(e as Error).message}`);
+      }
+      if (!CHANNELS.includes(hello.channel as ChannelName)) return fail(ws, `ws: unknown channel ${String(hello.channel)}`);
+      const ack: Ack = {
+        channel: hello.channel,
+        agent: name,
+        path,
+        host: req.headers.host ?? '',
+        origin: req.headers.origin ?? '',
+        sessionId: hello.sessionId,
+        tokenPresent: Boolean(hello.authToken),
+      };
+      ws.send(encode(MsgType.Ack, ack));
+      if (hello.channel === 'echo') ws.on('message', (m: Buffer) => ws.send(m, { binary: true }));
+      if (hello.channel === 'stream') {
+        const bytes = Number(hello.bytes ?? 0);
+        if (!Number.isSafeInteger(bytes) || bytes < 0) return fail(ws, `stream: bytes must be a non-negative integer, got ${hello.bytes}`);
+        void stream(ws, bytes);
+      }
+    });
+  }
+
+  /** Sends `total` bytes in 64 KiB messages, at most a few in flight, then Done with their SHA-256. */
+  async function stream(ws: WebSocket, total: number): Promise<void> {
+    const hash = createHash('sha256');
+    const block = Buffer.alloc(STREAM_CHUNK_BYTES);
+    for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
+    const inFlight = new Set<Promise<void>>();
+    let sent = 0;
+    for (let index = 0; sent < total; index++) {
+      if (ws.readyState !== ws.OPEN) return;
+      const size = Math.min(STREAM_CHUNK_BYTES, total - sent);
+      // The chunk index at the front makes every chunk distinct, so a lost or reordered one changes the hash.
+      const payload = Buffer.from(block.subarray(0, size));
+      if (size >= 4) payload.writeUInt32LE(index, 0);
+      hash.update(payload);
+      sent += size;
+      const p: Promise<void> = new Promise<void>((resolve) => ws.send(encode(MsgType.Data, payload), () => resolve())).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      // The send callback fires once the socket took the bytes: waiting on it is backpressure.
+      if (inFlight.size >= 8) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (ws.readyState === ws.OPEN) ws.send(encode(MsgType.Done, { bytes: sent, sha256: hash.digest('hex') }));
+  }
+
+  const keepalive = setInterval(() => {
+    for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.ping();
+  }, opts.keepaliveMs ?? 10_000);
+  keepalive.unref();
+
+  // Every TCP connection, including upgraded ones the HTTP server no longer tracks.
+  const connections = new Set<Duplex>();
+  server.on('connection', (s: Duplex) => {
+    connections.add(s);
+    s.on('close', () => connections.delete(s));
+  });
+  // Clients that refuse the self-signed certificate are expected; they must not crash anything.
+  server.on('tlsClientError', () => {});
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`startSimulator: cannot listen on ${host}:${opts.port ?? 0}: ${e.message}`)));
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  server.on('error', () => {});
+  const port = (server.address() as { port: number }).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `https://${urlHost}:${port}${base}`,
+    host,
+    port,
+    name,
+    certPem: cert,
+    keyPem: key,
+    fingerprint: fingerprintOf(cert),
+    fingerprintHex: fingerprintHexOf(cert),
+    stats: () => ({ ...stats, byPath: { ...stats.byPath } }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        clearInterval(keepalive);
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.close(() => resolve());
+        for (const s of connections) s.destroy();
+      })),
+  };
+}
