@@ -1,0 +1,55 @@
+/**
+ * Small JSON files in the data folder (trust pins, encrypted secrets): read, and replace
+ * atomically so a crash mid-write never leaves half a file. Writes to one path are queued,
+ * so two quick updates cannot rename over each other out of order.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** The parsed file, or undefined when it does not exist. A file that is not JSON is an error naming the file. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+const queues = new Map<string, Promise<void>>();
+
+/** Writes `value` to a temp file beside `path` (mode 0600: these files hold pins and ciphertexts), fsyncs, renames. */
+export function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+  const previous = queues.get(path) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => writeNow(path, value));
+  queues.set(path, next);
+  void next.finally(() => {
+    if (queues.get(path) === next) queues.delete(path);
+  }).catch(() => undefined);
+  return next;
+}
+
+async function writeNow(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(JSON.stringify(value, null, 2) + '\n', 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+}
