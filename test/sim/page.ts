@@ -16,7 +16,7 @@ const escapeHtml = (s: string) =>
 export function pageHtml(agent: string): string {
   const items = ['main', ...PAGE_CHANNELS].map((c) => `<li data-channel="${c}" data-state="pending">${c}</li>`).join('');
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>DCV simulator - ${escapeHtml(agent)}</title><link rel="icon" href="data:,"></head>
+<html><head><meta charset="utf-8"><title>DCV simulator - ${escapeHtml(agent)}</title><link rel="icon" href="data:,"><style>li::after { content: " (" attr(data-state) ")"; }</style></head>
 <body>
 <h1>DCV simulator</h1>
 <p>agent: <span id="agent">${escapeHtml(agent)}</span></p>
