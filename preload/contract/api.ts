@@ -28,7 +28,8 @@ export interface StoreProblem {
   movedTo: string;
   /** "line 12: Unexpected token" or "desktops.3.route.port: must be 1–65535". */
   message: string;
-  restoredFrom: 'backup' | 'empty';
+  /** 'memory': the file was broken by another program while the launcher ran; the launcher's copy was saved. */
+  restoredFrom: 'backup' | 'empty' | 'memory';
 }
 
 export interface CatalogueView {
