@@ -3,15 +3,15 @@
  * atomically so a crash mid-write never leaves half a file. Writes to one path are queued,
  * so two quick updates cannot rename over each other out of order.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from './store/atomic-write';
 
 /** The parsed file, or undefined when it does not exist. A file that is not JSON is an error naming the file. */
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fsp.readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -25,7 +25,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
 
 const queues = new Map<string, Promise<void>>();
 
-/** Writes `value` to a temp file beside `path` (mode 0600: these files hold pins and ciphertexts), fsyncs, renames. */
+/** Replaces `path` with `value` as JSON, atomically (the catalogue store's temp + fsync + rename, mode 0600). */
 export function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
   const previous = queues.get(path) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => writeNow(path, value));
@@ -37,19 +37,6 @@ export function writeJsonFileAtomic(path: string, value: unknown): Promise<void>
 }
 
 async function writeNow(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(value, null, 2) + '\n', 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
+  await fsp.mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(fsp, path, JSON.stringify(value, null, 2) + '\n');
 }
