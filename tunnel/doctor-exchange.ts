@@ -1,0 +1,152 @@
+/**
+ * One request/response head over an already verified socket, written by hand: the doctor must
+ * send exactly the bytes the tunnel would (Host, Origin, path) and see exactly what came back,
+ * with no client library adding, dropping or following anything.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  /** Lower-case names; repeated headers joined with ", " except set-cookie (kept as a list). */
+  headers: Record<string, string>;
+  setCookie: string[];
+  /** Up to 512 bytes of a small body with a Content-Length (the server's own words on a 4xx). */
+  bodySnippet?: string;
+}
+
+export class ExchangeError extends Error {
+  constructor(
+    readonly kind: 'reset' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExchangeError';
+  }
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+const MAX_SNIPPET_BYTES = 512;
+
+/** Writes `head` (the request line and headers, CRLF-joined, without the blank line) and reads the response head. */
+export function exchange(socket: Duplex, head: string, timeoutMs: number): Promise<ResponseHead> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    let parsed: ResponseHead | undefined;
+    let bodyWanted = 0;
+    const timer = setTimeout(() => finish(new ExchangeError('timeout', `no response within ${timeoutMs} ms`)), timeoutMs);
+
+    function finish(result: ResponseHead | Error): void {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.off('error', onError);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    }
+    function onData(chunk: Buffer): void {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (!parsed) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (buffered.length > MAX_HEAD_BYTES) finish(new ExchangeError('reset', `response head larger than ${MAX_HEAD_BYTES} bytes`));
+          return;
+        }
+        try {
+          parsed = parseHead(buffered.subarray(0, end).toString('latin1'));
+        } catch (e) {
+          return finish(e as Error);
+        }
+        buffered = buffered.subarray(end + 4);
+        const length = Number(parsed.headers['content-length']);
+        // 101 is followed by frames, not a body; a big or unframed body is not worth waiting for.
+        bodyWanted = parsed.status !== 101 && Number.isInteger(length) && length > 0 && length <= 4096 ? Math.min(length, MAX_SNIPPET_BYTES) : 0;
+      }
+      if (buffered.length >= bodyWanted) done();
+    }
+    function done(): void {
+      if (!parsed) return;
+      if (bodyWanted > 0) parsed.bodySnippet = buffered.subarray(0, bodyWanted).toString('utf8').trim();
+      finish(parsed);
+    }
+    function onEnd(): void {
+      if (parsed) return done();
+      finish(new ExchangeError('reset', buffered.length ? 'the connection closed in the middle of the response head' : 'the connection closed without a response'));
+    }
+    function onError(e: Error): void {
+      if (parsed) return done();
+      finish(new ExchangeError('reset', e.message));
+    }
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', onError);
+    socket.write(`${head}\r\n\r\n`);
+  });
+}
+
+function parseHead(text: string): ResponseHead {
+  const [statusLine, ...lines] = text.split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+  if (!m) throw new ExchangeError('reset', `not an HTTP/1.1 response: ${JSON.stringify(statusLine.slice(0, 80))}`);
+  const headers: Record<string, string> = {};
+  const setCookie: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'set-cookie') setCookie.push(value);
+    else headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return { status: Number(m[1]), statusText: m[2] ?? '', headers, setCookie };
+}
+
+/** A GET request head. */
+export function getHead(path: string, headers: Record<string, string>): string {
+  return [`GET ${path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+}
+
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** A WebSocket upgrade head with a fresh key, and the Sec-WebSocket-Accept the server must answer. */
+export function upgradeHead(path: string, headers: Record<string, string>, subprotocol: string): { head: string; expectedAccept: string } {
+  const key = randomBytes(16).toString('base64');
+  const all = {
+    ...headers,
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': key,
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Protocol': subprotocol,
+  };
+  return { head: getHead(path, all), expectedAccept: createHash('sha1').update(key + WS_GUID).digest('base64') };
+}
+
+/**
+ * Sends a masked close frame (1000, normal closure) and waits briefly for the server to answer
+ * it and end the connection (RFC 6455 §7.1.1: the server closes TCP first), then ends it too:
+ * the server logs a clean close, not a reset.
+ */
+export function closeWebSocket(socket: Duplex, waitMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const mask = randomBytes(4);
+    const payload = Buffer.from([0x03, 0xe8]); // 1000
+    for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i % 4];
+    const finish = () => {
+      clearTimeout(timer);
+      socket.off('end', finish);
+      socket.off('close', finish);
+      socket.end();
+      resolve();
+    };
+    const timer = setTimeout(finish, waitMs);
+    socket.on('end', finish);
+    socket.on('close', finish);
+    // Frames the server sends before its close (pings) are read and dropped, so 'end' can come.
+    socket.resume();
+    socket.write(Buffer.concat([Buffer.from([0x88, 0x80 | payload.length]), mask, payload]));
+  });
+}
