@@ -1,0 +1,107 @@
+/**
+ * Everything the views share, built once per app from one LauncherApi: one zustand store per
+ * feature, wired to main's events. A test builds its own with a fake api.
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore, type StoreApi } from 'zustand';
+import type { LauncherApi } from '../../preload/contract/api';
+import { createI18nStore, type I18nState } from '../i18n/store';
+import type { Lang } from '../i18n/translate';
+import { createCatalogueStore, type CatalogueState } from '../features/catalogue/store';
+import { createConnectStore, defaultOpenTab, type ConnectState } from '../features/connect/store';
+import { createConnectionsStore, type ConnectionsState } from '../features/connections/store';
+import { createBrowseStore, type BrowseState } from '../features/desktops/store';
+import { createDoctorStore, type DoctorState } from '../features/doctor/store';
+import { createEditorsStore, type EditorsState } from '../features/editors/store';
+import { createSettingsStore, type SettingsState } from '../features/settings/store';
+import { createToastsStore, type ToastsState } from '../features/toasts/store';
+import { createNavStore, type NavState } from './nav';
+
+export interface Stores {
+  i18n: StoreApi<I18nState>;
+  toasts: StoreApi<ToastsState>;
+  nav: StoreApi<NavState>;
+  catalogue: StoreApi<CatalogueState>;
+  browse: StoreApi<BrowseState>;
+  editors: StoreApi<EditorsState>;
+  connect: StoreApi<ConnectState>;
+  doctor: StoreApi<DoctorState>;
+  connections: StoreApi<ConnectionsState>;
+  settings: StoreApi<SettingsState>;
+}
+
+export interface Services {
+  api: LauncherApi;
+  stores: Stores;
+  /** Subscribes the stores to main's events and loads the catalogue; returns the unsubscribe. */
+  start(): () => void;
+}
+
+export interface ServicesOptions {
+  lang?: Lang;
+  openTab?: (url: string) => boolean;
+}
+
+export function createServices(api: LauncherApi, options: ServicesOptions = {}): Services {
+  const i18n = createI18nStore(options.lang);
+  const toasts = createToastsStore();
+  const catalogue = createCatalogueStore(api, i18n, toasts);
+  const stores: Stores = {
+    i18n,
+    toasts,
+    nav: createNavStore(),
+    catalogue,
+    browse: createBrowseStore(),
+    editors: createEditorsStore(),
+    connect: createConnectStore({ api, catalogue, openTab: options.openTab ?? defaultOpenTab }),
+    doctor: createDoctorStore(api, catalogue),
+    connections: createConnectionsStore(api),
+    settings: createSettingsStore(api),
+  };
+  return {
+    api,
+    stores,
+    start() {
+      const off = [
+        api.on('catalogue.changed', (view) => catalogue.getState().apply(view)),
+        api.on('doctor.step', ({ desktopId, step }) => {
+          stores.connect.getState().onStep(desktopId, step);
+          stores.doctor.getState().onStep(desktopId, step);
+        }),
+        api.on('connection.changed', (info) => {
+          if (info.state.kind === 'connecting') stores.connect.getState().onConnecting(info.desktopId, info.state.step);
+          stores.connections.getState().onChanged(info);
+        }),
+        api.on('connection.stats', (event) => stores.connections.getState().onStats(event)),
+      ];
+      void catalogue.getState().load();
+      void stores.connections.getState().refresh();
+      return () => off.forEach((unsubscribe) => unsubscribe());
+    },
+  };
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices() outside <ServicesProvider>');
+  return services;
+}
+
+type StateOf<K extends keyof Stores> = Stores[K] extends StoreApi<infer S> ? S : never;
+
+/** `useFeature('catalogue', (s) => s.view)`: subscribe to one feature store. */
+export function useFeature<K extends keyof Stores, U>(name: K, selector: (state: StateOf<K>) => U): U {
+  const store = useServices().stores[name] as unknown as StoreApi<StateOf<K>>;
+  return useStore<StoreApi<StateOf<K>>, U>(store, selector);
+}
+
+/** The actions of a feature store (stable functions; no re-render on state changes). */
+export function useActions<K extends keyof Stores>(name: K): StateOf<K> {
+  return useServices().stores[name].getState() as StateOf<K>;
+}

@@ -1,0 +1,178 @@
+import { useId, useState } from 'react';
+import { Desktop, type Route } from '../../../preload/contract/model';
+import { useActions, useFeature } from '../../app/services';
+import { useT } from '../../i18n/useT';
+import { Field } from '../../ui/Field';
+import { EditorFrame } from './EditorFrame';
+import { newId, toNumber, useForm } from './useForm';
+
+interface Values {
+  name: string;
+  endpointId: string;
+  routeKind: Route['kind'];
+  port: string;
+  agent: string;
+  sessionId: string;
+  webUrlPath: string;
+  tags: string;
+  notes: string;
+  favourite: boolean;
+  /** Write-only: sent once with the save, kept by main in the secret store. */
+  token: string;
+}
+
+const PATHS = ['name', 'endpointId', 'route.port', 'route.agent', 'route.sessionId', 'webUrlPath', 'tags', 'notes'];
+
+function valuesOf(d: Desktop | undefined, endpointId: string): Values {
+  return {
+    name: d?.name ?? '',
+    endpointId: d?.endpointId ?? endpointId,
+    routeKind: d?.route.kind ?? 'port',
+    port: d ? String(d.route.port) : '',
+    agent: d?.route.kind === 'prefix' ? d.route.agent : '',
+    sessionId: d?.route.kind === 'gateway' ? d.route.sessionId : '',
+    webUrlPath: d?.webUrlPath ?? '/',
+    tags: d?.tags.join(', ') ?? '',
+    notes: d?.notes ?? '',
+    favourite: d?.favourite ?? false,
+    token: '',
+  };
+}
+
+export function parseTags(s: string): string[] {
+  return [...new Set(s.split(/[,、]/).map((x) => x.trim()).filter(Boolean))];
+}
+
+function routeOf(v: Values): unknown {
+  const port = toNumber(v.port);
+  switch (v.routeKind) {
+    case 'port':
+      return { kind: 'port', port };
+    case 'prefix':
+      return { kind: 'prefix', port, agent: v.agent };
+    case 'gateway':
+      return { kind: 'gateway', port, sessionId: v.sessionId };
+  }
+}
+
+export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: string }) {
+  const t = useT();
+  const existing = useFeature('catalogue', (s) => s.view?.catalogue.desktops.find((d) => d.id === id));
+  const endpoints = useFeature('catalogue', (s) => s.view?.catalogue.endpoints);
+  const hasToken = useFeature('catalogue', (s) => Boolean(id && s.view?.desktopsWithToken.includes(id)));
+  const catalogue = useActions('catalogue');
+  const editors = useActions('editors');
+  const favouriteId = useId();
+  const [desktopId] = useState(() => existing?.id ?? newId('desktop'));
+  const form = useForm(
+    valuesOf(existing, endpointId ?? endpoints?.[0]?.id ?? ''),
+    Desktop,
+    (v) => ({
+      id: desktopId,
+      name: v.name,
+      endpointId: v.endpointId,
+      route: routeOf(v),
+      webUrlPath: v.webUrlPath,
+      tags: parseTags(v.tags),
+      notes: v.notes,
+      favourite: v.favourite,
+    }),
+    { serverPathPrefix: 'desktop.', fieldPaths: PATHS },
+  );
+  const { values: v, set, touch, error } = form;
+
+  function setKind(kind: Route['kind']) {
+    set('routeKind', kind);
+    // Routers and gateways listen on 8443 unless told otherwise.
+    if (kind !== 'port' && v.port.trim() === '') set('port', '8443');
+  }
+
+  async function save() {
+    const token = v.routeKind === 'gateway' && v.token ? v.token : undefined;
+    if (await form.submit((desktop) => catalogue.saveDesktop(desktop, token))) editors.close();
+  }
+
+  async function remove() {
+    if (!existing) return;
+    const result = await catalogue.remove('desktop', existing.id, existing.name);
+    if (result.ok) editors.close();
+    else form.serverError(result.error);
+  }
+
+  return (
+    <EditorFrame
+      title={existing ? t('desktop.editTitle', { name: existing.name }) : t('desktop.newTitle')}
+      busy={form.busy}
+      serverMessage={form.serverMessage}
+      unplaced={form.unplaced}
+      onSubmit={() => void save()}
+      onCancel={editors.close}
+      onDelete={existing ? () => void remove() : undefined}
+    >
+      <Field label={t('desktop.name')} error={error('name')}>
+        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
+      </Field>
+      <Field label={t('desktop.endpoint')} error={error('endpointId')}>
+        {(p) => (
+          <select {...p} value={v.endpointId} onChange={(e) => set('endpointId', e.target.value)}>
+            {(endpoints ?? []).map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name} ({e.host})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <fieldset>
+        <legend>{t('desktop.route')}</legend>
+        <div className="radio-row" role="radiogroup" aria-label={t('desktop.routeKind')}>
+          {(['port', 'prefix', 'gateway'] as const).map((kind) => (
+            <label key={kind} className="radio">
+              <input type="radio" name="route-kind" value={kind} checked={v.routeKind === kind} onChange={() => setKind(kind)} />
+              {t(`desktop.route.${kind}`)}
+            </label>
+          ))}
+        </div>
+        <p className="field-hint">{t(`desktop.route.${v.routeKind}.hint`)}</p>
+        <Field label={v.routeKind === 'port' ? t('desktop.nlbPort') : t('desktop.port')} error={error('route.port')}>
+          {(p) => <input {...p} inputMode="numeric" value={v.port} onChange={(e) => set('port', e.target.value)} onBlur={() => touch('route.port')} />}
+        </Field>
+        {v.routeKind === 'prefix' && (
+          <Field label={t('desktop.agent')} error={error('route.agent')} hint={t('desktop.agentHint')}>
+            {(p) => <input {...p} value={v.agent} spellCheck={false} onChange={(e) => set('agent', e.target.value)} onBlur={() => touch('route.agent')} />}
+          </Field>
+        )}
+        {v.routeKind === 'gateway' && (
+          <>
+            <Field label={t('desktop.sessionId')} error={error('route.sessionId')}>
+              {(p) => <input {...p} value={v.sessionId} spellCheck={false} onChange={(e) => set('sessionId', e.target.value)} onBlur={() => touch('route.sessionId')} />}
+            </Field>
+            <Field
+              label={
+                <>
+                  {t('desktop.token')} {hasToken && <span className="badge badge-ok">{t('desktop.tokenSaved')}</span>}
+                </>
+              }
+              hint={hasToken ? t('desktop.tokenReplaceHint') : t('desktop.tokenHint')}
+            >
+              {(p) => <input {...p} type="password" autoComplete="off" value={v.token} onChange={(e) => set('token', e.target.value)} />}
+            </Field>
+          </>
+        )}
+      </fieldset>
+      <Field label={t('desktop.webUrlPath')} error={error('webUrlPath')} hint={t('desktop.webUrlPathHint')}>
+        {(p) => <input {...p} value={v.webUrlPath} spellCheck={false} onChange={(e) => set('webUrlPath', e.target.value)} onBlur={() => touch('webUrlPath')} />}
+      </Field>
+      <Field label={t('desktop.tags')} error={error('tags')} hint={t('desktop.tagsHint')}>
+        {(p) => <input {...p} value={v.tags} onChange={(e) => set('tags', e.target.value)} onBlur={() => touch('tags')} />}
+      </Field>
+      <Field label={t('desktop.notes')} error={error('notes')}>
+        {(p) => <textarea {...p} rows={3} value={v.notes} onChange={(e) => set('notes', e.target.value)} onBlur={() => touch('notes')} />}
+      </Field>
+      <div className="confirm">
+        <input id={favouriteId} type="checkbox" checked={v.favourite} onChange={(e) => set('favourite', e.target.checked)} />
+        <label htmlFor={favouriteId}>{t('desktop.favourite')}</label>
+      </div>
+    </EditorFrame>
+  );
+}
