@@ -1,0 +1,119 @@
+/**
+ * One window per open desktop: the tunnel's launch URL in its own in-memory session
+ * (partition `desktop-<desktopId>`), no preload, locked to the tunnel's origin, trusting only
+ * the tunnel's certificate. Closing the window closes the tunnel; a tunnel closed elsewhere
+ * closes its window.
+ */
+import { BrowserWindow, dialog, session, shell } from 'electron';
+import type { ConnectionInfo, LauncherServices } from '../../preload/contract/api';
+import type { Profile } from '../../preload/contract/model';
+import { dispatch } from '../dispatch';
+import { checkTunnelLaunch, desktopPermissionAllowed, externalUrl, httpOrigin, tunnelCertificateVerdict } from './security';
+
+/** What the services hand the shell when a desktop should open in a window. */
+export interface DesktopOpenRequest {
+  launchUrl: string;
+  desktopId: string;
+  tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
+  profile?: Profile;
+}
+
+const DEFAULT_SIZE = { width: 1280, height: 800, fullScreen: false };
+
+export class DesktopWindows {
+  private readonly windows = new Map<string, BrowserWindow>();
+  /** Windows whose closing must not close their connection (replaced, closed by the services, quitting). */
+  private readonly keepConnection = new WeakSet<BrowserWindow>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly services: LauncherServices) {
+    this.unsubscribe = services.subscribe((event, payload) => {
+      if (event === 'connection.changed') this.connectionChanged(payload as ConnectionInfo);
+    });
+  }
+
+  async open(request: DesktopOpenRequest): Promise<BrowserWindow> {
+    const { desktopId, launchUrl, tunnel } = request;
+    const origin = checkTunnelLaunch(launchUrl, tunnel);
+    this.closeWithoutConnection(desktopId);
+
+    const partition = `desktop-${desktopId}`;
+    const ses = session.fromPartition(partition);
+    ses.setCertificateVerifyProc((req, callback) => callback(tunnelCertificateVerdict(req, tunnel.fingerprint)));
+    ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(desktopPermissionAllowed(permission, details.requestingUrl, origin)));
+    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => desktopPermissionAllowed(permission, requestingOrigin, origin));
+    // Only ever 127.0.0.1: never through a proxy, whatever the system says.
+    await ses.setProxy({ mode: 'direct' });
+
+    const size = request.profile?.window ?? DEFAULT_SIZE;
+    const win = new BrowserWindow({
+      width: size.width,
+      height: size.height,
+      fullscreen: size.fullScreen,
+      title: `DCV — ${desktopId}`,
+      webPreferences: {
+        partition,
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+      },
+    });
+    this.windows.set(desktopId, win);
+
+    const contents = win.webContents;
+    const stayOnTunnel = (event: { url: string; preventDefault(): void }) => {
+      if (httpOrigin(event.url) !== origin) event.preventDefault();
+    };
+    contents.on('will-navigate', stayOnTunnel);
+    contents.on('will-redirect', stayOnTunnel);
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      const external = externalUrl(url);
+      if (external) void this.offerExternal(win, external);
+      return { action: 'deny' };
+    });
+    win.on('closed', () => {
+      if (this.windows.get(desktopId) === win) this.windows.delete(desktopId);
+      if (this.keepConnection.has(win)) return;
+      void dispatch(this.services.handlers, 'connection.close', { desktopId }).catch(() => {});
+    });
+    void win.loadURL(launchUrl);
+    return win;
+  }
+
+  /** Quitting: the services close every tunnel themselves. */
+  dispose(): void {
+    this.unsubscribe();
+    for (const desktopId of [...this.windows.keys()]) this.closeWithoutConnection(desktopId);
+  }
+
+  private connectionChanged(info: ConnectionInfo): void {
+    if (info.state.kind === 'closed') this.closeWithoutConnection(info.desktopId);
+  }
+
+  private closeWithoutConnection(desktopId: string): void {
+    const win = this.windows.get(desktopId);
+    if (!win) return;
+    this.windows.delete(desktopId);
+    this.keepConnection.add(win);
+    if (!win.isDestroyed()) win.destroy();
+  }
+
+  /** A desktop page asked for a new window: offer the system browser, never an app window. */
+  private async offerExternal(parent: BrowserWindow, url: string): Promise<void> {
+    const { response } = await dialog.showMessageBox(parent, {
+      type: 'question',
+      buttons: ['Open in browser', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'The desktop wants to open a link.',
+      detail: url,
+    });
+    if (response === 0) await shell.openExternal(url);
+  }
+}
