@@ -120,6 +120,8 @@ const ImportRequest = z
     text: z.string().max(5_000_000),
     /** For `ports`: which endpoint the rows belong to. */
     endpointId: Id.optional(),
+    /** For `dcv`: the file's name ("agent1.dcv"), which names the new desktop. */
+    fileName: z.string().max(255).optional(),
   })
   .strict();
 

@@ -88,6 +88,8 @@ describe('CatalogueStore: a broken file is kept aside, never overwritten', () =>
     { name: 'bad host name', text: valid.replace(VPCE, 'bad_host..example'), message: 'endpoints.0.host: not a valid host name' },
     { name: 'a newer version', text: valid.replace('"version": 1', '"version": 7'), message: 'version: 7 was written by a newer DCV Launcher' },
     { name: 'not an object', text: '[]\n', message: 'must hold a JSON object' },
+    { name: 'a desktop pointing at no endpoint', text: valid.replace('"endpointId": "ep1"', '"endpointId": "gone"'), message: 'desktops.0.endpointId: no endpoint "gone"' },
+    { name: 'a duplicate id', text: valid.replace('"id": "d2"', '"id": "d1"'), message: 'desktops.1.id: "d1" is used twice' },
   ];
 
   it.each(cases)('$name', async ({ text, message }) => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { StoreProblem } from '../../../preload/contract/api';
 import { Catalogue, CATALOGUE_VERSION } from '../../../preload/contract/model';
 import { type StoreFs, writeFileAtomic } from './atomic-write';
-import { describeIssues, readCatalogueText, serializeCatalogue } from './document';
+import { readCatalogueText, serializeCatalogue, validateCatalogue } from './document';
 
 export const CATALOGUE_FILE = 'catalogue.json';
 
@@ -97,9 +97,9 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
   }
 
   const commit = async (next: Catalogue): Promise<Catalogue> => {
-    const valid = Catalogue.safeParse(next);
-    if (!valid.success) throw new Error(`refusing to save an invalid catalogue: ${describeIssues(valid.error)}`);
-    const nextText = serializeCatalogue(valid.data);
+    const valid = validateCatalogue(next);
+    if (!valid.ok) throw new Error(`refusing to save an invalid catalogue: ${valid.message}`);
+    const nextText = serializeCatalogue(valid.catalogue);
     const onDisk = await readIfExists(file);
     if (onDisk !== nextText) {
       if (onDisk !== null) {
@@ -114,7 +114,7 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
       }
       await writeFileAtomic(fs, file, nextText);
     }
-    current = valid.data;
+    current = valid.catalogue;
     lastText = nextText;
     return current;
   };

@@ -26,9 +26,32 @@ export function readCatalogueText(text: string): ReadResult {
   }
   const migrated = migrate(parsed);
   if (!migrated.ok) return migrated;
-  const valid = Catalogue.safeParse(migrated.doc);
+  const valid = validateCatalogue(migrated.doc);
+  return valid.ok ? { ...valid, migratedFrom: migrated.from } : valid;
+}
+
+/** The schema plus what a schema cannot see: ids are unique and every reference points at something. */
+export function validateCatalogue(doc: unknown): { ok: true; catalogue: Catalogue } | { ok: false; message: string } {
+  const valid = Catalogue.safeParse(doc);
   if (!valid.success) return { ok: false, message: describeIssues(valid.error) };
-  return { ok: true, catalogue: valid.data, migratedFrom: migrated.from };
+  const c = valid.data;
+  const problems: string[] = [];
+  const unique = (kind: 'endpoints' | 'desktops' | 'profiles') => {
+    const seen = new Set<string>();
+    c[kind].forEach((item, i) => {
+      if (seen.has(item.id)) problems.push(`${kind}.${i}.id: "${item.id}" is used twice`);
+      seen.add(item.id);
+    });
+    return seen;
+  };
+  const endpoints = unique('endpoints');
+  const desktops = unique('desktops');
+  unique('profiles');
+  c.desktops.forEach((d, i) => endpoints.has(d.endpointId) || problems.push(`desktops.${i}.endpointId: no endpoint "${d.endpointId}"`));
+  c.profiles.forEach((p, i) => desktops.has(p.desktopId) || problems.push(`profiles.${i}.desktopId: no desktop "${p.desktopId}"`));
+  c.recents.forEach((r, i) => desktops.has(r.desktopId) || problems.push(`recents.${i}.desktopId: no desktop "${r.desktopId}"`));
+  if (problems.length > 0) return { ok: false, message: problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : '') };
+  return { ok: true, catalogue: c };
 }
 
 /** "desktops.3.route.port: must be 1–65535", "endpoints.0.colour: unknown field" (+ how many more). */

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { sampleCatalogue, sequentialIds, VPCE } from '../store/fixtures';
+import { validateCatalogue } from '../store/document';
+import { emptyCatalogue } from '../store/catalogue-store';
+import { parseDcvFile } from './dcv-file';
+import { planDcvImport } from './dcv-import';
+import { parseDcvLink } from './dcv-link';
+import { applyPlan } from './plan';
+
+function plan(text: string, catalogue = sampleCatalogue(), name?: string) {
+  const read = text.startsWith('dcv://') ? parseDcvLink(text) : parseDcvFile(text);
+  if (!read.ok) throw new Error(read.errors.join('; '));
+  const planned = planDcvImport(read.connect, catalogue, sequentialIds('new'), { name, warnings: read.warnings });
+  if (!planned.ok) throw new Error(planned.message);
+  return planned.plan;
+}
+const dcv = (connect: string) => `[version]\nformat=1.0\n[connect]\n${connect}\n`;
+
+describe('planDcvImport', () => {
+  it('makes a port-mapped desktop and a new endpoint with a manual proxy and first-use pinning', () => {
+    const p = plan(dcv('host=10.213.66.188\nport=60000\nproxytype=HTTP\nproxyhost=proxy.corp.example\nproxyport=8080\nproxyuser=alice\ncertificatevalidationpolicy=accept-untrusted'), emptyCatalogue(), 'agent2');
+    expect(p.preview.endpoints).toEqual([
+      expect.objectContaining({ id: 'new1', host: '10.213.66.188', tls: { mode: 'pin' }, proxy: { mode: 'manual', url: 'http://proxy.corp.example:8080', username: 'alice' } }),
+    ]);
+    expect(p.preview.desktops).toEqual([expect.objectContaining({ id: 'new2', name: 'agent2', endpointId: 'new1', route: { kind: 'port', port: 60000 }, webUrlPath: '/' })]);
+    expect(p.preview.warnings.join()).toContain('trust this server');
+    expect(p.tokens).toEqual({});
+    expect(validateCatalogue(applyPlan(emptyCatalogue(), p)).ok).toBe(true);
+  });
+
+  it.each([
+    ['SYSTEM', { mode: 'system' }],
+    ['NONE', { mode: 'direct' }],
+    ['SOCKS\nproxyhost=s\nproxyport=1080', { mode: 'system' }],
+    ['HTTPS\nproxyhost=s\nproxyport=443', { mode: 'system' }],
+  ])('maps proxytype=%s', (type, proxy) => {
+    const p = plan(dcv(`host=new.example.com\nproxytype=${type}`));
+    expect(p.preview.endpoints[0].proxy).toEqual(proxy);
+  });
+
+  it('reuses the endpoint with the same host and says when its proxy differs', () => {
+    const p = plan(dcv(`host=${VPCE.toUpperCase()}.\nport=50009\nproxytype=NONE`));
+    expect(p.preview.endpoints).toEqual([]);
+    expect(p.preview.desktops[0]).toMatchObject({ endpointId: 'ep1', route: { kind: 'port', port: 50009 }, name: 'vpce-0a1b2c3d4e5f67890-abcdefgh:50009' });
+    expect(p.preview.warnings.join()).toContain('uses your endpoint "Tokyo VPC endpoint" (same host); its proxy setting is kept');
+  });
+
+  it('makes a gateway route from a session id and hands the token back separately', () => {
+    const p = plan(dcv(`host=${VPCE}\nsessionid=console\nauthtoken=T0KEN`));
+    const [desktop] = p.preview.desktops;
+    expect(desktop).toMatchObject({ name: 'session console', route: { kind: 'gateway', port: 8443, sessionId: 'console' } });
+    expect(p.tokens).toEqual({ [desktop.id]: 'T0KEN' });
+    expect(JSON.stringify(p.preview)).not.toContain('T0KEN');
+  });
+
+  it('reads an IPv4 first path segment as the nginx router prefix', () => {
+    const p = plan(`dcv://${VPCE}:8443/10.150.248.136/dcv/`);
+    expect(p.preview.desktops[0]).toMatchObject({ name: '10.150.248.136', route: { kind: 'prefix', port: 8443, agent: '10.150.248.136' }, webUrlPath: '/dcv/' });
+    expect(p.preview.warnings.join()).toContain("router's prefix");
+  });
+
+  it('keeps a plain web URL path on a port-mapped route', () => {
+    const p = plan(dcv('host=h.example\nport=8443\nweburlpath=/dcv'));
+    expect(p.preview.desktops[0]).toMatchObject({ route: { kind: 'port', port: 8443 }, webUrlPath: '/dcv/' });
+  });
+
+  it('does not duplicate a desktop already there, but refreshes its token', () => {
+    const first = plan(`dcv://${VPCE}:8443/#console`);
+    const catalogue = applyPlan(sampleCatalogue(), first);
+    const again = plan(`dcv://${VPCE}:8443/?authToken=NEW#console`, catalogue);
+    expect(again.preview.desktops).toEqual([]);
+    expect(again.tokens).toEqual({ [first.preview.desktops[0].id]: 'NEW' });
+    expect(again.preview.warnings.join()).toContain('already here');
+  });
+
+  it('drops a token that has no session to go with', () => {
+    const p = plan(dcv('host=h.example\nauthtoken=abc'));
+    expect(p.tokens).toEqual({});
+    expect(p.preview.warnings.join()).toContain('the auth token is dropped');
+  });
+
+  it('gives new ids that do not collide with existing ones', () => {
+    const catalogue = sampleCatalogue();
+    catalogue.endpoints.push({ ...catalogue.endpoints[0], id: 'new1', host: 'other.example' });
+    const p = plan(dcv('host=third.example'), catalogue);
+    expect(p.preview.endpoints[0].id).toBe('new2');
+    expect(p.preview.desktops[0].id).toBe('new3');
+  });
+});
