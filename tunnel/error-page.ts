@@ -1,0 +1,73 @@
+/**
+ * The small answers the tunnel writes itself: upstream failures (502/504 naming the step and
+ * the code), access refusals (403/421), bad request targets (400). Self-contained HTML, no
+ * external resources, never cached.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { TunnelError } from './errors';
+
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+};
+
+export function statusForError(err: TunnelError): 502 | 504 {
+  return err.code === 'TCP_TIMEOUT' || err.code === 'UPSTREAM_TIMEOUT' ? 504 : 502;
+}
+
+/** An upstream failure as the page sees it: HTML, or JSON when the caller asked for JSON. */
+export function upstreamErrorAnswer(err: TunnelError, accept: string | undefined): ErrorAnswer {
+  const status = statusForError(err);
+  if (accept && /\bapplication\/json\b/i.test(accept)) {
+    const body = JSON.stringify({ error: { code: err.code, step: err.step, message: err.message } });
+    return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'application/json' }, body };
+  }
+  const body = page(
+    `${status} ${STATUS_CODES[status]}`,
+    `The tunnel could not reach the desktop (step: <b>${escapeHtml(err.step)}</b>, code: <code>${escapeHtml(err.code)}</code>).`,
+    err.message,
+  );
+  return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' }, body };
+}
+
+/** A refusal by the tunnel itself (403, 421, 400, …). */
+export function refusalAnswer(status: number, message: string): ErrorAnswer {
+  return {
+    status,
+    headers: { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
+    body: page(`${status} ${STATUS_CODES[status] ?? ''}`.trim(), 'DCV Launcher local tunnel', message),
+  };
+}
+
+/** A whole HTTP/1.1 response for a raw socket (refused or failed WebSocket upgrades). */
+export function rawResponse(answer: ErrorAnswer): string {
+  const headers = { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)), Connection: 'close' };
+  const head = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n${head}\r\n${answer.body}`;
+}
+
+/** Plain text for upgrade answers: a WebSocket client shows no HTML anyway. */
+export function asPlainText(answer: ErrorAnswer, text: string): ErrorAnswer {
+  return { status: answer.status, headers: { ...PAGE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }, body: text + '\n' };
+}
+
+function page(title: string, lead: string, detail: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;margin:3em auto;max-width:40em;padding:0 1em;color:#222}h1{font-size:1.3em}pre{white-space:pre-wrap;background:#f4f4f4;padding:.7em}</style>
+</head><body><h1>${escapeHtml(title)}</h1><p>${lead}</p><pre>${escapeHtml(detail)}</pre></body></html>
+`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

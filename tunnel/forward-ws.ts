@@ -1,0 +1,140 @@
+/**
+ * WebSocket upgrades: a fresh verified connection per socket, the request head rewritten like
+ * HTTP's, the upstream's answer head rewritten (Location, Set-Cookie, HSTS) and relayed
+ * whatever it is, then raw bytes piped both ways. No frame is ever parsed.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { TunnelError } from './errors';
+import { asPlainText, rawResponse, upstreamErrorAnswer } from './error-page';
+import { toTunnelError } from './forward-http';
+import { rewriteRequestHeaders, rewriteResponseHeaders, type RewriteContext } from './rewrite';
+import type { DialResult } from './types';
+
+export interface UpgradeForwarder {
+  rewrite: RewriteContext;
+  dial(): Promise<DialResult>;
+  /** Upstream sockets are registered here so close() can destroy them. */
+  track(socket: TLSSocket): void;
+  /** Default 30 000 ms from the request written to the answer head complete. */
+  responseTimeoutMs?: number;
+  onError(err: TunnelError): void;
+  /** The upstream said 101: the socket is a WebSocket from now on. */
+  onOpen(): void;
+  /** Both sides are gone (only after onOpen). */
+  onClose(): void;
+}
+
+const MAX_RESPONSE_HEAD = 64 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+export function forwardUpgrade(fw: UpgradeForwarder, req: IncomingMessage, client: Duplex, head: Buffer, upstreamPath: string): void {
+  // Nothing is read from the page until the upstream has answered.
+  client.pause();
+  let clientGone = false;
+  client.on('error', () => client.destroy());
+  client.once('close', () => (clientGone = true));
+
+  const fail = (e: unknown): void => {
+    const err = toTunnelError(e);
+    fw.onError(err);
+    if (clientGone) return;
+    const answer = upstreamErrorAnswer(err, undefined);
+    client.end(rawResponse(asPlainText(answer, `${err.code} (${err.step}): ${err.message}`)));
+  };
+
+  fw.dial().then((r) => {
+    const upstream = r.socket;
+    fw.track(upstream);
+    if (clientGone) return void upstream.destroy();
+    upstream.setNoDelay(true);
+    const lines = [`${req.method} ${upstreamPath} HTTP/1.1`];
+    const headers = rewriteRequestHeaders(req.rawHeaders, fw.rewrite, { upgrade: true });
+    for (let i = 0; i < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`);
+    upstream.write(lines.join('\r\n') + '\r\n\r\n');
+    if (head.length > 0) upstream.write(head);
+    relayAnswer(fw, client, upstream, fail, () => clientGone);
+  }, fail);
+}
+
+function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, fail: (e: unknown) => void, clientGone: () => boolean): void {
+  let buffered: Buffer = Buffer.alloc(0);
+  let done = false;
+  const timeoutMs = fw.responseTimeoutMs ?? 30_000;
+  const finish = (e?: unknown): void => {
+    if (done) return;
+    done = true;
+    upstream.removeListener('data', onData);
+    upstream.setTimeout(0);
+    if (e !== undefined) {
+      upstream.destroy();
+      fail(e);
+    }
+  };
+  const onData = (chunk: Buffer): void => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const end = buffered.indexOf(HEAD_END);
+    if (end < 0) {
+      if (buffered.length > MAX_RESPONSE_HEAD) finish(new TunnelError('UPSTREAM_RESET', 'the upstream answered the upgrade with a head larger than 64 KiB'));
+      return;
+    }
+    upstream.pause();
+    finish();
+    const parsed = parseResponseHead(buffered.subarray(0, end).toString('latin1'));
+    if (!parsed) return void finish(new TunnelError('UPSTREAM_RESET', 'the upstream answered the upgrade with something that is not HTTP/1.1'));
+    if (clientGone()) return void upstream.destroy();
+    const switching = parsed.status === 101;
+    const out = rewriteResponseHeaders(parsed.headers, fw.rewrite, { upgrade: switching });
+    // A refusal is relayed as the last answer on this connection: the page will not reuse it.
+    if (!switching) out.push('Connection', 'close');
+    const lines = [parsed.statusLine];
+    for (let i = 0; i < out.length; i += 2) lines.push(`${out[i]}: ${out[i + 1]}`);
+    client.write(lines.join('\r\n') + '\r\n\r\n');
+    const rest = buffered.subarray(end + HEAD_END.length);
+    if (rest.length > 0) client.write(rest);
+    splice(fw, client, upstream, switching);
+  };
+  upstream.on('data', onData);
+  upstream.setTimeout(timeoutMs, () => finish(new TunnelError('UPSTREAM_TIMEOUT', `the upstream did not answer the WebSocket upgrade within ${Math.round(timeoutMs / 1000)} s`)));
+  upstream.once('close', () => finish(new TunnelError('UPSTREAM_RESET', 'the upstream closed the connection before answering the WebSocket upgrade')));
+  upstream.on('error', () => {
+    /* reported through 'close' (before the answer) or by tearing down the pair (after) */
+  });
+}
+
+/** From here on the two sockets are one pipe; either side closing ends both. */
+function splice(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, websocket: boolean): void {
+  if (websocket) fw.onOpen();
+  let closed = 0;
+  const onClose = (): void => {
+    client.destroy();
+    upstream.destroy();
+    if (++closed === 2 && websocket) fw.onClose();
+  };
+  client.once('close', onClose);
+  upstream.once('close', onClose);
+  upstream.pipe(client);
+  client.pipe(upstream);
+  client.resume();
+}
+
+interface ResponseHead {
+  status: number;
+  statusLine: string;
+  headers: string[];
+}
+
+function parseResponseHead(text: string): ResponseHead | null {
+  const lines = text.split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})(?: [^\r\n]*)?$/.exec(lines[0]);
+  if (!m) return null;
+  const headers: string[] = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    // Obsolete line folding or a nameless line: not something to pass on.
+    if (colon <= 0 || line[0] === ' ' || line[0] === '\t') return null;
+    headers.push(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(m[1]), statusLine: lines[0], headers };
+}
