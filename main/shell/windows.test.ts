@@ -1,0 +1,189 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionInfo, EventName, Handlers, LauncherServices } from '../../preload/contract/api';
+import { BrowserWindow, dialog, resetFake, session, shell, type FakeSession } from './electron-fake';
+import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
+import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
+
+vi.mock('electron', () => import('./electron-fake'));
+
+const SECURE_PREFS = { sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false };
+const FP = 'sha256/' + 'Q'.repeat(43) + '=';
+const ORIGIN = 'https://127.0.0.1:40001';
+
+function services() {
+  const listeners = new Set<(event: EventName, payload: unknown) => void>();
+  const closed: string[] = [];
+  const handlers = {
+    'connection.close': async (r: { desktopId: string }) => {
+      closed.push(r.desktopId);
+      return { ok: true, value: { closed: true } };
+    },
+  } as unknown as Handlers;
+  const svc: LauncherServices = {
+    handlers,
+    subscribe(listener) {
+      const l = listener as (event: EventName, payload: unknown) => void;
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: async () => {},
+  };
+  const emit = (event: EventName, payload: unknown) => listeners.forEach((l) => l(event, payload));
+  return { svc, closed, emit, listeners };
+}
+
+const openRequest = (over: Partial<DesktopOpenRequest> = {}): DesktopOpenRequest => ({
+  desktopId: 'desk-1',
+  launchUrl: `${ORIGIN}/__launch/token123`,
+  tunnel: { port: 40001, origin: ORIGIN, fingerprint: FP, spkiHash: 'spki' },
+  ...over,
+});
+
+beforeEach(() => resetFake());
+
+describe('launcher window', () => {
+  it('is sandboxed, isolated, without Node, with the one preload, on app://launcher', () => {
+    const win = createLauncherWindow({ preloadPath: '/app/dist/preload.cjs', isDev: false }) as unknown as BrowserWindow;
+    expect(win.options.webPreferences).toMatchObject({ ...SECURE_PREFS, preload: '/app/dist/preload.cjs', devTools: false });
+    expect(win.options.webPreferences.partition).toBeUndefined();
+    expect(win.webContents.loadURL).toHaveBeenCalledWith('app://launcher/index.html');
+  });
+
+  it("blocks navigation and redirects away from the launcher's page", () => {
+    const win = createLauncherWindow({ preloadPath: '/p.cjs', isDev: false }) as unknown as BrowserWindow;
+    expect(win.webContents.tryNavigate('will-navigate', 'app://launcher/index.html#x')).toBe(false);
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://launcher/other.html', 'https://127.0.0.1:40001/']) {
+      expect(win.webContents.tryNavigate('will-navigate', url), url).toBe(true);
+      expect(win.webContents.tryNavigate('will-redirect', url), url).toBe(true);
+    }
+  });
+
+  it('denies every window.open; http(s) links go to the system browser, others nowhere', () => {
+    const win = createLauncherWindow({ preloadPath: '/p.cjs', isDev: false }) as unknown as BrowserWindow;
+    const open = win.webContents.windowOpenHandler!;
+    expect(open({ url: 'https://docs.aws.amazon.com/dcv/' })).toEqual({ action: 'deny' });
+    expect(shell.openExternal).toHaveBeenCalledWith('https://docs.aws.amazon.com/dcv/');
+    expect(open({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(open({ url: 'smb://server/share' })).toEqual({ action: 'deny' });
+    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+  });
+
+  it('its session denies permissions (but a clipboard write from the app) and cancels network requests', async () => {
+    const ses = session.defaultSession;
+    hardenLauncherSession(ses as never);
+    expect(await ses.request('media', 'app://launcher/index.html')).toBe(false);
+    expect(await ses.request('notifications', 'app://launcher/index.html')).toBe(false);
+    expect(await ses.request('clipboard-read', 'app://launcher/index.html')).toBe(false);
+    expect(await ses.request('clipboard-sanitized-write', 'app://launcher/index.html')).toBe(true);
+    expect(ses.check('geolocation', 'app://launcher')).toBe(false);
+    expect(ses.check('clipboard-sanitized-write', 'https://evil.example')).toBe(false);
+    expect(ses.beforeRequest!.filter.urls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*', 'wss://*/*']));
+    const verdict = await new Promise((resolve) => ses.beforeRequest!.listener({ url: 'https://example.com/' }, resolve));
+    expect(verdict).toEqual({ cancel: true });
+  });
+});
+
+describe('desktop windows', () => {
+  async function open(over: Partial<DesktopOpenRequest> = {}) {
+    const s = services();
+    const desktops = new DesktopWindows(s.svc);
+    const win = (await desktops.open(openRequest(over))) as unknown as BrowserWindow;
+    const ses = session.fromPartition(win.options.webPreferences.partition) as FakeSession;
+    return { ...s, desktops, win, ses };
+  }
+
+  it('use their own in-memory partition, no preload, sandboxed, sized from the profile', async () => {
+    const { win, ses } = await open({
+      profile: { id: 'p1', name: 'P', desktopId: 'desk-1', openIn: 'window', window: { width: 1920, height: 1080, fullScreen: true } },
+    });
+    expect(win.options.webPreferences).toMatchObject({ ...SECURE_PREFS, partition: 'desktop-desk-1' });
+    expect(win.options.webPreferences.partition).not.toMatch(/^persist:/);
+    expect(win.options.webPreferences.preload).toBeUndefined();
+    expect(win.options).toMatchObject({ width: 1920, height: 1080, fullscreen: true });
+    expect(ses.setProxy).toHaveBeenCalledWith({ mode: 'direct' });
+    expect(win.webContents.loadURL).toHaveBeenCalledWith(`${ORIGIN}/__launch/token123`);
+    expect(session.defaultSession.verifyProc).toBeUndefined();
+  });
+
+  it("trust only the tunnel's certificate for 127.0.0.1 in their own session", async () => {
+    const { ses } = await open();
+    expect(await ses.verify('127.0.0.1', FP)).toBe(0);
+    expect(await ses.verify('127.0.0.1', 'sha256/' + 'Z'.repeat(43) + '=')).toBe(-2);
+    expect(await ses.verify('evil.example', FP)).toBe(-3);
+  });
+
+  it('allow clipboard and full screen for the tunnel origin only', async () => {
+    const { ses } = await open();
+    expect(await ses.request('clipboard-read', `${ORIGIN}/`)).toBe(true);
+    expect(await ses.request('clipboard-sanitized-write', `${ORIGIN}/x`)).toBe(true);
+    expect(await ses.request('fullscreen', `${ORIGIN}/`)).toBe(true);
+    expect(await ses.request('clipboard-read', 'https://127.0.0.1:40002/')).toBe(false);
+    expect(await ses.request('media', `${ORIGIN}/`)).toBe(false);
+    expect(await ses.request('notifications', `${ORIGIN}/`)).toBe(false);
+    expect(ses.check('clipboard-read', ORIGIN)).toBe(true);
+    expect(ses.check('geolocation', ORIGIN)).toBe(false);
+    expect(ses.check('clipboard-read', 'https://evil.example')).toBe(false);
+  });
+
+  it("stay on the tunnel's origin", async () => {
+    const { win } = await open();
+    expect(win.webContents.tryNavigate('will-navigate', `${ORIGIN}/connect?x=1`)).toBe(false);
+    for (const url of ['https://127.0.0.1:40002/', 'http://127.0.0.1:40001/', 'https://evil.example/', 'file:///etc/passwd', 'app://launcher/index.html']) {
+      expect(win.webContents.tryNavigate('will-navigate', url), url).toBe(true);
+      expect(win.webContents.tryNavigate('will-redirect', url), url).toBe(true);
+    }
+  });
+
+  it('deny window.open; an http(s) link opens in the system browser only after the user agrees', async () => {
+    const { win } = await open();
+    expect(win.webContents.windowOpenHandler!({ url: 'https://docs.aws.amazon.com/' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith('https://docs.aws.amazon.com/'));
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1);
+
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1, checkboxChecked: false });
+    expect(win.webContents.windowOpenHandler!({ url: 'https://other.example/' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(dialog.showMessageBox).toHaveBeenCalledTimes(2));
+    expect(win.webContents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(2);
+  });
+
+  it('closing the window closes the connection', async () => {
+    const { win, closed } = await open();
+    win.close();
+    await vi.waitFor(() => expect(closed).toEqual(['desk-1']));
+  });
+
+  it('a connection closed elsewhere closes its window without closing it twice', async () => {
+    const { win, closed, emit } = await open();
+    emit('connection.changed', { desktopId: 'desk-1', state: { kind: 'closed' } } as ConnectionInfo);
+    expect(win.isDestroyed()).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toEqual([]);
+  });
+
+  it('reopening a desktop replaces its window and keeps the new connection', async () => {
+    const { desktops, win, closed } = await open();
+    const second = (await desktops.open(openRequest({ launchUrl: `${ORIGIN}/__launch/other` }))) as unknown as BrowserWindow;
+    expect(win.isDestroyed()).toBe(true);
+    expect(second.isDestroyed()).toBe(false);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toEqual([]);
+  });
+
+  it('refuse a launch URL that is not on the tunnel origin', async () => {
+    const s = services();
+    await expect(new DesktopWindows(s.svc).open(openRequest({ launchUrl: 'https://evil.example/__launch/x' }))).rejects.toThrow(/not on the tunnel/);
+    expect(BrowserWindow.created).toHaveLength(0);
+  });
+
+  it('dispose() on quit closes windows without closing connections one by one', async () => {
+    const { desktops, win, closed, listeners } = await open();
+    desktops.dispose();
+    expect(win.isDestroyed()).toBe(true);
+    expect(listeners.size).toBe(0);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toEqual([]);
+  });
+});
