@@ -230,30 +230,4 @@ describe('CatalogueStore: concurrency', () => {
     expect(JSON.parse(await readFile(file(), 'utf8')).desktops[0].name).toBe('save 19');
     expect(JSON.parse(await readFile(file() + '.bak', 'utf8')).desktops[0].name).toBe('save 18');
   });
-
-  it('runs concurrent updates one after another, so none is lost', async () => {
-    const store = await open();
-    await store.save(sampleCatalogue());
-    await Promise.all(
-      Array.from({ length: 15 }, (_, i) =>
-        store.update((draft) => {
-          draft.desktops.push({ ...draft.desktops[0], id: `n${i}`, name: `new ${i}` });
-          return draft;
-        }),
-      ),
-    );
-    const names = (await open()).catalogue().desktops.map((d) => d.name);
-    expect(names.filter((n) => n.startsWith('new '))).toHaveLength(15);
-  });
-
-  it('saves nothing when an update returns null or throws', async () => {
-    const store = await open();
-    await store.update(() => null);
-    await expect(
-      store.update(() => {
-        throw new Error('no');
-      }),
-    ).rejects.toThrow('no');
-    expect(await readdir(dir)).toEqual([]);
-  });
 });

@@ -33,11 +33,6 @@ export interface CatalogueStore {
   problem(): StoreProblem | null;
   /** Validates and writes; rejects (writing nothing) when `next` is not a valid catalogue. */
   save(next: Catalogue): Promise<Catalogue>;
-  /**
-   * Read-modify-write in the save queue, so concurrent updates never lose each other's changes.
-   * `change` gets a private copy it may mutate; it returns the catalogue to save, or null to save nothing.
-   */
-  update(change: (draft: Catalogue) => Catalogue | null): Promise<Catalogue>;
   /** Resolves when every queued save has finished. */
   idle(): Promise<void>;
 }
@@ -131,11 +126,6 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
     catalogue: () => current,
     problem: () => problem,
     save: (next) => enqueue(() => commit(next)),
-    update: (change) =>
-      enqueue(async () => {
-        const next = change(structuredClone(current));
-        return next === null ? current : commit(next);
-      }),
     idle: () => enqueue(async () => {}),
   };
 }
