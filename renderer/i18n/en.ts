@@ -354,4 +354,12 @@ export const en = {
   'hint.CERT_EXPIRES_SOON': 'The certificate expires within 30 days. Ask the administrator to renew it in time.',
   'hint.SYSTEM_PROXY_WOULD_INTERCEPT': 'A plain browser would send this endpoint to the proxy. The launcher goes direct, but the proxy exceptions should include the endpoint.',
   'hint.HSTS_SELF_SIGNED': 'The server sends HSTS with a self-signed certificate, which can lock a browser out. The launcher removes it for its own window.',
+  'hint.HTTP_STATUS': 'The DCV web page answered with an error status. Check the web URL path, the Host header the server allows (allowed-http-host-regex) and, behind a router or gateway, that it reaches the agent.',
+  'hint.WS_FORBIDDEN': 'The server refused the WebSocket (403): its allowed-ws-origin-regex or allowed-http-host-regex does not accept the name used. Set the Origin or Host header on the endpoint, or ask the administrator to extend the regex.',
+  'hint.WS_NOT_FOUND': 'The WebSocket path was not found (404). Through a Connection Gateway the session could not be resolved, or the auth token is missing; check the session ID and token.',
+  'hint.WS_REDIRECT': 'The WebSocket was redirected (302): the server’s auth-token-verifier probably points at a broker. Open the desktop through the broker, or ask the administrator.',
+  'hint.WS_STATUS': 'The desktop channel (WebSocket) could not be opened. See the details for the server’s answer.',
+  'hint.CERT_NAME_MISMATCH': 'The certificate does not name this endpoint. A pinned certificate still works in the launcher, but a plain browser will warn.',
+  'hint.PATH_PREFIX_LEAK': 'The router sends paths without the agent prefix to a default agent, so you may land on the wrong desktop. The launcher adds the prefix; check the router’s configuration.',
+  'hint.UNEXPECTED': 'Something unexpected went wrong. Copy the report and send it to support.',
 } as const;

@@ -356,4 +356,12 @@ export const ja: Dictionary = {
   'hint.CERT_EXPIRES_SOON': '証明書は 30 日以内に期限切れになります。早めに更新するよう管理者に依頼してください。',
   'hint.SYSTEM_PROXY_WOULD_INTERCEPT': '通常のブラウザーはこのエンドポイントへの通信をプロキシに送ります。ランチャーは直接接続しますが、プロキシの例外にエンドポイントを追加しておくべきです。',
   'hint.HSTS_SELF_SIGNED': 'サーバーが自己署名証明書で HSTS を送っているため、ブラウザーが接続できなくなることがあります。ランチャーは自分のウィンドウではこれを取り除きます。',
+  'hint.HTTP_STATUS': 'DCV の Web ページがエラーを返しました。Web URL パス、サーバーが許可する Host ヘッダー (allowed-http-host-regex)、ルーターやゲートウェイ経由の場合はエージェントまで届いているかを確認してください。',
+  'hint.WS_FORBIDDEN': 'サーバーが WebSocket を拒否しました (403)。allowed-ws-origin-regex または allowed-http-host-regex が、使われた名前を許可していません。エンドポイントで Origin / Host ヘッダーを指定するか、管理者に正規表現の追加を依頼してください。',
+  'hint.WS_NOT_FOUND': 'WebSocket のパスが見つかりません (404)。Connection Gateway 経由の場合、セッションを解決できないか認証トークンがありません。セッション ID とトークンを確認してください。',
+  'hint.WS_REDIRECT': 'WebSocket がリダイレクトされました (302)。サーバーの auth-token-verifier がブローカーを指している可能性があります。ブローカー経由で開くか、管理者に確認してください。',
+  'hint.WS_STATUS': 'デスクトップの通信 (WebSocket) を開けませんでした。サーバーの応答は詳細を確認してください。',
+  'hint.CERT_NAME_MISMATCH': '証明書にこのエンドポイントの名前が含まれていません。固定した証明書ならランチャーでは使えますが、通常のブラウザーでは警告が出ます。',
+  'hint.PATH_PREFIX_LEAK': 'ルーターがエージェントのプレフィックスなしのパスを既定のエージェントに送るため、別のデスクトップにつながることがあります。ランチャーはプレフィックスを付けますが、ルーターの設定を確認してください。',
+  'hint.UNEXPECTED': '予期しないエラーが発生しました。レポートをコピーしてサポートに送ってください。',
 };

@@ -16,12 +16,18 @@ function DetailValue({ value }: { value: unknown }) {
 /** What main saw at this step: plain values as a list, a certificate in the viewer. */
 function Details({ detail }: { detail: Record<string, unknown> }) {
   const t = useT();
-  const entries = Object.entries(detail);
+  const entries = Object.entries(detail).filter(([k]) => k !== 'summary');
+  const summary = typeof detail.summary === 'string' ? detail.summary : null;
   const certificates = entries.filter(([, v]) => isCertificateSummary(v));
   const plain = entries.filter(([, v]) => !isCertificateSummary(v));
-  if (entries.length === 0) return null;
+  if (entries.length === 0 && !summary) return null;
   return (
     <div className="step-details">
+      {summary && (
+        <p className="step-summary" lang="en">
+          {summary}
+        </p>
+      )}
       {plain.length > 0 && (
         <dl className="kv">
           {plain.map(([k, v]) => (

@@ -1,0 +1,224 @@
+/**
+ * An in-memory LauncherApi for component tests: the renderer's boundary, nothing more. It keeps
+ * a catalogue, validates saves with the contract's own request schemas (so field errors look
+ * like main's), records every call, and lets a test script answers and push events.
+ * Never imported by the app.
+ */
+import type { CertificateSummary } from '../../tunnel/errors';
+import {
+  parseRequest,
+  type CatalogueView,
+  type Channel,
+  type EventName,
+  type Events,
+  type LauncherApi,
+  type Request,
+  type Responses,
+  type Result,
+  type TrustInspection,
+} from '../../preload/contract/api';
+import type { Catalogue, Desktop, Endpoint, Profile } from '../../preload/contract/model';
+
+type Handler<C extends Channel> = (request: Request<C>) => Result<Responses[C]> | Promise<Result<Responses[C]>>;
+
+export interface FakeApi extends LauncherApi {
+  calls: Array<{ channel: Channel; request: unknown }>;
+  view: CatalogueView;
+  /** Replace the answer of one channel. */
+  handle<C extends Channel>(channel: C, handler: Handler<C>): void;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  callsTo(channel: Channel): unknown[];
+}
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL', message: string, fields?: Record<string, string>): Result<never> => ({
+  ok: false,
+  error: { code, message, ...(fields ? { fields } : {}) },
+});
+
+export function endpoint(over: Partial<Endpoint> = {}): Endpoint {
+  return {
+    id: 'ep1',
+    name: 'Tokyo VPC endpoint',
+    host: 'vpce-0abc-xyz.vpce-svc-0123.ap-northeast-1.vpce.amazonaws.com',
+    tls: { mode: 'pin' },
+    proxy: { mode: 'system' },
+    ...over,
+  };
+}
+
+export function desktop(over: Partial<Desktop> = {}): Desktop {
+  return {
+    id: 'd1',
+    name: 'Agent 1',
+    endpointId: 'ep1',
+    route: { kind: 'port', port: 50001 },
+    webUrlPath: '/',
+    tags: [],
+    notes: '',
+    favourite: false,
+    ...over,
+  };
+}
+
+export function profile(over: Partial<Profile> = {}): Profile {
+  return {
+    id: 'p1',
+    name: 'Big window',
+    desktopId: 'd1',
+    openIn: 'window',
+    window: { width: 1920, height: 1080, fullScreen: false },
+    ...over,
+  };
+}
+
+export function certificate(over: Partial<CertificateSummary> = {}): CertificateSummary {
+  return {
+    subject: 'CN=dcv-gateway',
+    issuer: 'CN=dcv-gateway',
+    subjectAltName: [],
+    validFrom: '2025-01-01T00:00:00.000Z',
+    validTo: '2027-01-01T00:00:00.000Z',
+    fingerprint256: 'sha256/q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo=',
+    fingerprint256Hex: 'AB:CD:EF:12:34:56:78:9A:BC:DE:F1:23:45:67:89:AB:CD:EF:12:34:56:78:9A:BC:DE:F1:23:45:67:89:AB:CD',
+    serialNumber: '01',
+    selfSigned: true,
+    pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    ...over,
+  };
+}
+
+export function inspection(over: Partial<TrustInspection> = {}): TrustInspection {
+  return {
+    key: 'vpce-0abc-xyz.vpce-svc-0123.ap-northeast-1.vpce.amazonaws.com:50001',
+    state: 'untrusted',
+    presented: certificate(),
+    chain: [],
+    expiresSoon: false,
+    namesEndpoint: true,
+    ...over,
+  };
+}
+
+export function catalogueOf(over: Partial<Catalogue> = {}): Catalogue {
+  return {
+    version: 1,
+    endpoints: [],
+    desktops: [],
+    profiles: [],
+    recents: [],
+    settings: { language: 'en', view: 'list' },
+    ...over,
+  };
+}
+
+export function createFakeApi(catalogue: Partial<Catalogue> = {}, mode: 'electron' | 'browser' = 'electron'): FakeApi {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const handlers = new Map<Channel, Handler<Channel>>();
+  const undo = new Map<string, Catalogue>();
+  let undoCount = 0;
+
+  const fake: FakeApi = {
+    mode,
+    calls: [],
+    view: { catalogue: catalogueOf(catalogue), problem: null, health: {}, desktopsWithToken: [] },
+    async invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Result<Responses[C]>> {
+      fake.calls.push({ channel, request: structuredClone(request) });
+      const custom = handlers.get(channel) as Handler<C> | undefined;
+      if (custom) return custom(request);
+      return builtIn(channel, request) as Result<Responses[C]>;
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: never) => void);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    handle(channel, handler) {
+      handlers.set(channel, handler as unknown as Handler<Channel>);
+    },
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload as never);
+    },
+    callsTo(channel) {
+      return fake.calls.filter((c) => c.channel === channel).map((c) => c.request);
+    },
+  };
+
+  const cat = () => fake.view.catalogue;
+  function snapshot(): string {
+    const id = `u${++undoCount}`;
+    undo.set(id, structuredClone(cat()));
+    return id;
+  }
+  function upsert<T extends { id: string }>(list: T[], item: T): T[] {
+    return list.some((x) => x.id === item.id) ? list.map((x) => (x.id === item.id ? item : x)) : [...list, item];
+  }
+
+  function builtIn(channel: Channel, request: unknown): Result<unknown> {
+    const parsed = parseRequest(channel, request);
+    if (!parsed.ok) return parsed;
+    const r = parsed.value as never as Record<string, unknown>;
+    switch (channel) {
+      case 'catalogue.get':
+        return ok(structuredClone(fake.view));
+      case 'endpoint.save':
+        fake.view.catalogue = { ...cat(), endpoints: upsert(cat().endpoints, r as unknown as Endpoint) };
+        return ok(r);
+      case 'desktop.save': {
+        const d = r.desktop as Desktop;
+        fake.view.catalogue = { ...cat(), desktops: upsert(cat().desktops, d) };
+        if (r.authToken) fake.view.desktopsWithToken = [...new Set([...fake.view.desktopsWithToken, d.id])];
+        return ok(d);
+      }
+      case 'profile.save':
+        fake.view.catalogue = { ...cat(), profiles: upsert(cat().profiles, r as unknown as Profile) };
+        return ok(r);
+      case 'endpoint.delete':
+      case 'desktop.delete':
+      case 'profile.delete': {
+        const key = channel === 'endpoint.delete' ? 'endpoints' : channel === 'desktop.delete' ? 'desktops' : 'profiles';
+        const list = cat()[key] as Array<{ id: string }>;
+        if (!list.some((x) => x.id === r.id)) return fail('NOT_FOUND', `no ${key} "${String(r.id)}"`);
+        const undoId = snapshot();
+        fake.view.catalogue = { ...cat(), [key]: list.filter((x) => x.id !== r.id) };
+        return ok({ undoId });
+      }
+      case 'catalogue.undo': {
+        const saved = undo.get(r.undoId as string);
+        if (!saved) return fail('NOT_FOUND', 'nothing to undo');
+        undo.delete(r.undoId as string);
+        fake.view.catalogue = saved;
+        return ok(structuredClone(fake.view));
+      }
+      case 'desktop.setFavourite': {
+        const d = cat().desktops.find((x) => x.id === r.id);
+        if (!d) return fail('NOT_FOUND', 'no desktop');
+        const next = { ...d, favourite: r.favourite as boolean };
+        fake.view.catalogue = { ...cat(), desktops: upsert(cat().desktops, next) };
+        return ok(next);
+      }
+      case 'settings.set':
+        fake.view.catalogue = { ...cat(), settings: { ...cat().settings, ...r } };
+        return ok(cat().settings);
+      case 'secrets.status':
+        return ok({ backend: 'keychain', persistent: true, detail: 'keytar loaded; Secret Service answered' });
+      case 'secrets.setProxyPassword':
+        return ok({ backend: 'keychain', persistent: true, detail: 'keytar loaded' });
+      case 'trust.list':
+        return ok([]);
+      case 'trust.accept':
+        return ok({ key: r.key, fingerprints: [r.fingerprint], certificate: certificate(), trustedAt: new Date().toISOString() });
+      case 'trust.forget':
+        return ok({ removed: true });
+      case 'connection.list':
+        return ok([]);
+      case 'connection.close':
+        return ok({ closed: true });
+      default:
+        return fail('INTERNAL', `the fake has no answer for ${channel}: the test must handle() it`);
+    }
+  }
+
+  return fake;
+}
