@@ -33,8 +33,12 @@ function run(): void {
   const first = findDeepLink(process.argv);
   if (first) pending.push(first);
 
-  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]);
-  else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  // Deep links carry only a profile id, parsed strictly by parseDeepLink (tested); a link can open a saved profile, nothing else.
+  if (process.defaultApp && process.argv[1]) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [resolve(process.argv[1])]); // eng-disable PROTOCOL_HANDLER_JS_CHECK: see above
+  } else {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK: see above
+  }
 
   const launcherContents = () => (launcher && !launcher.isDestroyed() ? launcher.webContents : undefined);
   const showLauncher = (): BrowserWindow | undefined => {
@@ -63,6 +67,7 @@ function run(): void {
     // 'window' was opened by the services through openDesktop.
     if (result.openIn === 'browser') {
       const external = externalUrl(result.launchUrl);
+      // eng-disable OPEN_EXTERNAL_JS_CHECK: the tunnel's launch URL, passed through externalUrl() (http(s), no credentials)
       if (external) await shell.openExternal(external);
     } else if (result.openIn === 'dcv-file' && result.dcvFile) {
       const saved = await dialog.showSaveDialog({ defaultPath: join(app.getPath('downloads'), result.dcvFile.fileName) });
