@@ -116,6 +116,19 @@ describe('CatalogueStore: a broken file is kept aside, never overwritten', () =>
     expect(reopened.problem()).toMatchObject({ restoredFrom: 'backup' });
     expect(reopened.problem()!.message).toMatch(/^line 1, column 17: expected a "quoted" field name, found 'o'/);
     expect(reopened.catalogue()).toEqual(sampleCatalogue());
+    // The restored copy is written back at once, so the next start has it without a problem.
+    expect(await readFile(file(), 'utf8')).toBe(serializeCatalogue(sampleCatalogue()));
+    const third = await open();
+    expect(third.problem()).toBeNull();
+    expect(third.catalogue()).toEqual(sampleCatalogue());
+  });
+
+  it('hands out a frozen catalogue, so nobody changes it behind the store', async () => {
+    const store = await open();
+    await store.save(sampleCatalogue());
+    expect(() => {
+      (store.catalogue().desktops[0] as { name: string }).name = 'x';
+    }).toThrow(TypeError);
   });
 
   it('starts empty when the backup is broken too, and says so', async () => {

@@ -27,7 +27,7 @@ export interface CatalogueStoreOptions {
 
 export interface CatalogueStore {
   readonly file: string;
-  /** The last committed catalogue. Treat it as read-only. */
+  /** The last committed catalogue (frozen: build a new one and save it). */
   catalogue(): Catalogue;
   /** Set when a broken file was moved aside; stays until the app restarts. */
   problem(): StoreProblem | null;
@@ -69,7 +69,7 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
     return movedTo;
   };
 
-  let current = emptyCatalogue();
+  let current = deepFreeze(emptyCatalogue());
   let problem: StoreProblem | null = null;
   /** The bytes we last read or wrote: known good, so they need no re-validation. */
   let lastText: string | null = null;
@@ -78,14 +78,14 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
   if (text !== null) {
     const read = readCatalogueText(text);
     if (read.ok) {
-      current = read.catalogue;
+      current = deepFreeze(read.catalogue);
       lastText = text;
     } else {
       const movedTo = await moveAside();
       const backupText = await readIfExists(backup);
       const fromBackup = backupText === null ? null : readCatalogueText(backupText);
       let message = read.message;
-      if (fromBackup?.ok) current = fromBackup.catalogue;
+      if (fromBackup?.ok) current = deepFreeze(fromBackup.catalogue);
       else if (fromBackup) message += ` (the backup ${backup} is unusable too: ${fromBackup.message})`;
       problem = { file, movedTo, message, restoredFrom: fromBackup?.ok ? 'backup' : 'empty' };
     }
@@ -109,10 +109,14 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
       }
       await writeFileAtomic(fs, file, nextText);
     }
-    current = valid.catalogue;
+    current = deepFreeze(valid.catalogue);
     lastText = nextText;
     return current;
   };
+
+  // Written back at once: otherwise quitting before any change would leave no catalogue.json,
+  // and the next start would begin empty.
+  if (problem?.restoredFrom === 'backup') await commit(current);
 
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
@@ -136,4 +140,12 @@ async function removeStaleTemps(fs: StoreFs, dir: string): Promise<void> {
   for (const name of await fs.readdir(dir)) {
     if (stale.test(name)) await fs.unlink(join(dir, name)).catch(() => {});
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
