@@ -157,7 +157,8 @@ describe('explain', () => {
     expect(x.sources.map((s) => s.source)).toEqual(['profile', 'env', 'system']);
     expect(x.sources[1].matched).toBe(envMatched);
     if (!system) expect(x.sources[2].says).toMatch(/no system resolver here/);
-    else expect(x.sources[2].says).toBe(`${system} (system proxy says ${system})`);
+    else expect(x.sources[2].says).toBe(system);
+    expect(x.sources[0].says).toMatch(/DIRECT: never|environment variables|use the proxy http:\/\/proxy:8080/);
   });
 
   it('still explains when a source is unusable', async () => {

@@ -38,12 +38,8 @@ export interface ProxyPolicy {
   explain(endpoint: Endpoint, url: string): Promise<ProxyExplanation>;
 }
 
-interface Said {
-  route: RouteEntry[];
-  reason: string;
-  matched?: string;
-  credentials?: ProxyCredentials;
-}
+/** What one source says: a route and why (the env's shape; the system resolver gives route and reason). */
+type Said = EnvProxyDecision;
 
 type Settled<T> = { value: T } | { error: string };
 
@@ -60,11 +56,6 @@ function firstProxy(route: RouteEntry[]): Extract<RouteEntry, { kind: 'proxy' }>
 }
 
 const proxyName = (p: Extract<RouteEntry, { kind: 'proxy' }>) => formatHostPort(p.host, p.port);
-
-function fromEnv(url: string, env: Env): Said {
-  const d: EnvProxyDecision = envProxyFor(url, env);
-  return { route: d.route, reason: d.reason, matched: d.matched, credentials: d.credentials };
-}
 
 export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
   const { env, resolveSystemProxy } = opts;
@@ -97,13 +88,13 @@ export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
         break;
       }
       case 'env':
-        said = fromEnv(url, env);
+        said = envProxyFor(url, env);
         break;
       case 'system': {
         const system = await fromSystem(url);
         if (system) said = system;
         else {
-          const e = fromEnv(url, env);
+          const e = envProxyFor(url, env);
           said = { ...e, reason: `no system proxy resolver here (CLI/browser mode), so the environment decides: ${e.reason}` };
         }
         break;
@@ -126,7 +117,7 @@ export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
     // Each source is reported even when another fails: a bad variable must not hide the rest.
     const [effective, envSays, systemSays] = await Promise.all([
       settle(() => decide(endpoint, url)),
-      settle(async () => fromEnv(url, env)),
+      settle(async () => envProxyFor(url, env)),
       settle(() => fromSystem(url)),
     ]);
     const profile = endpoint.proxy;
@@ -135,13 +126,15 @@ export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
       : profile.mode === 'manual' ? `use the proxy ${profile.url.replace(/\/$/, '')}${profile.username ? ` as ${profile.username}` : ''}`
       : profile.mode === 'env' ? 'follow the proxy environment variables (https_proxy, no_proxy)'
       : 'follow the system proxy settings';
-    const says = (r: Settled<Said | undefined>, none: string) =>
-      'error' in r ? `unusable: ${r.error}` : r.value ? `${formatProxyList(r.value.route)} (${r.value.reason})` : none;
+    const says = (r: Settled<Said | undefined>, why: boolean) =>
+      'error' in r ? `unusable: ${r.error}`
+      : !r.value ? 'no system resolver here (CLI/browser mode): a browser would follow the environment'
+      : formatProxyList(r.value.route) + (why ? ` (${r.value.reason})` : '');
     const envMatched = 'value' in envSays ? envSays.value.matched : undefined;
     const sources: ProxyExplanation['sources'] = [
       { source: 'profile', says: profileSays },
-      { source: 'env', says: says(envSays, ''), ...(envMatched ? { matched: envMatched } : {}) },
-      { source: 'system', says: says(systemSays, 'no system resolver here (CLI/browser mode): a browser would follow the environment') },
+      { source: 'env', says: says(envSays, true), ...(envMatched ? { matched: envMatched } : {}) },
+      { source: 'system', says: says(systemSays, false) },
     ];
 
     const browser: Settled<Said | undefined> = resolveSystemProxy
