@@ -1,0 +1,77 @@
+/**
+ * Real Chromium opens the tunnel's launch URL trusting only the tunnel's certificate (by its
+ * SPKI hash, as the app's window trusts only it), and the simulator page behind a path prefix
+ * connects every channel.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../sim/simulator';
+import { needBinaries } from '../peers/binaries';
+import { launchChromium, screenshotPath, spkiHashOfCert } from '../peers/chromium';
+import type { LocalTunnel } from '../../tunnel/local-tunnel';
+import { eventually, removeTestCertDirs, tunnelTo } from './helpers';
+
+describe.skipIf(!needBinaries('chromium'))('Chromium through the tunnel (real Chromium)', () => {
+  let sim: Simulator;
+  let tunnel: LocalTunnel;
+  let browser: Browser;
+  beforeAll(async () => {
+    sim = await startSimulator({ host: '127.0.0.2', name: 'agent-A', webUrlPath: '/10.150.248.180/' });
+    tunnel = await tunnelTo(sim, { pathPrefix: '/10.150.248.180/', entry: { query: 'authToken=tok123', hash: 'console' } });
+    expect(tunnel.spkiHash).toBe(spkiHashOfCert(tunnel.certPem));
+    // Only the tunnel's certificate: the simulator's is never shown to the browser.
+    browser = await launchChromium({ spkiHashes: [tunnel.spkiHash] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tunnel?.close();
+    await sim?.close();
+    removeTestCertDirs();
+  });
+
+  it('opens the launch URL, lands on the desktop page with token and session, and connects every channel', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(tunnel.createLaunchUrl());
+      expect(page.url()).toBe(`${tunnel.origin}/?authToken=tok123#console`);
+      await page.locator('#status', { hasText: /^(connected|failed|disconnected)$/ }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#error').textContent()).toBe('');
+      expect(await page.locator('#status').textContent()).toBe('connected');
+      expect(await page.locator('#agent').textContent()).toBe('agent-A');
+      expect(await page.locator('#session').textContent()).toBe('console');
+      expect(await page.locator('#token-present').textContent()).toBe('true');
+      const states = await page.locator('li[data-channel]').evaluateAll((els) =>
+        Object.fromEntries(els.map((e) => [e.getAttribute('data-channel'), e.getAttribute('data-state')])),
+      );
+      expect(states).toEqual({ main: 'open', display: 'open', input: 'open', clipboard: 'open', audio: 'open' });
+      const s = sim.stats();
+      expect(s.byPath['/10.150.248.180/auth']).toBe(1);
+      expect(s.byPath['/10.150.248.180/ws']).toBe(5);
+      expect(s.lastOrigin).toBe(`https://127.0.0.2:${sim.port}`);
+      await eventually(() => tunnel.stats().activeWebSockets === 5, 'five WebSockets open in the tunnel');
+      await page.screenshot({ path: screenshotPath('tunnel-chromium') });
+      // The session cookie is not readable by the page.
+      expect(await page.evaluate(() => document.cookie)).not.toContain('dcvl_session');
+    } finally {
+      await page.close();
+    }
+    await eventually(() => tunnel.stats().activeWebSockets === 0, 'sockets closed with the page');
+    await eventually(() => sim.stats().openSockets === 0, 'simulator sockets closed');
+  });
+
+  it('a second visit to a used launch URL is refused', async () => {
+    const url = tunnel.createLaunchUrl();
+    const ctx = await browser.newContext();
+    try {
+      const first = await ctx.newPage();
+      await first.goto(url);
+      const other = await browser.newContext();
+      const again = await other.newPage();
+      const res = await again.goto(url);
+      expect(res?.status()).toBe(403);
+      await other.close();
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The field's nginx path router (real nginx) between the tunnel and two agents: with the
+ * prefix added by the tunnel, every socket of a desktop lands on its own agent and nothing
+ * reaches the router's default agent (field failure 6).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAuth } from '../sim/protocol';
+import { startSimulator, type Simulator } from '../sim/simulator';
+import { needBinaries } from '../peers/binaries';
+import { startNginxRouter, type NginxPeer } from '../peers/nginx';
+import { LocalTunnel } from '../../tunnel/local-tunnel';
+import { TunnelClient, eventually, removeTestCertDirs, testCertDir } from './helpers';
+
+describe.skipIf(!needBinaries('nginx'))('tunnel through the nginx path router (real nginx)', () => {
+  let agentA: Simulator;
+  let agentB: Simulator;
+  let fallback: Simulator;
+  let router: NginxPeer;
+  const tunnels: LocalTunnel[] = [];
+
+  beforeAll(async () => {
+    [agentA, agentB, fallback] = await Promise.all([
+      startSimulator({ host: '127.0.0.2', name: 'agent-A' }),
+      startSimulator({ host: '127.0.0.3', name: 'agent-B' }),
+      startSimulator({ host: '127.0.0.1', name: 'default-agent' }),
+    ]);
+    router = await startNginxRouter({
+      agents: [
+        { ip: '127.0.0.2', port: agentA.port },
+        { ip: '127.0.0.3', port: agentB.port },
+      ],
+      defaultAgent: { ip: '127.0.0.1', port: fallback.port },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(tunnels.map((t) => t.close()));
+    await router?.close();
+    await Promise.all([agentA, agentB, fallback].map((s) => s?.close()));
+    removeTestCertDirs();
+  });
+
+  async function desktopVia(agentIp: string): Promise<TunnelClient> {
+    const tunnel = await LocalTunnel.start({
+      upstream: { host: router.host, port: router.port, pathPrefix: `/${agentIp}/` },
+      route: 'DIRECT',
+      trust: { kind: 'pin', fingerprints: [router.fingerprint] },
+      certDir: testCertDir(),
+    });
+    tunnels.push(tunnel);
+    const c = new TunnelClient(tunnel);
+    await c.signIn();
+    return c;
+  }
+
+  it('each desktop’s page, sign-in and channels land on its own agent, none on the default agent', async () => {
+    for (const [ip, agent] of [
+      ['127.0.0.2', agentA],
+      ['127.0.0.3', agentB],
+    ] as const) {
+      const c = await desktopVia(ip);
+      const page = await c.get('/');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<span id="agent">${agent.name}</span>`);
+      expect((await c.get('/client.js')).status).toBe(200);
+      expect(await openAuth(c.tunnel.origin + '/', c.socketOptions())).toEqual({ ok: true, agent: agent.name });
+      const channels = await Promise.all((['main', 'display', 'input', 'clipboard', 'audio'] as const).map((n) => c.channel(n)));
+      for (const ch of channels) {
+        expect(ch.ack.agent).toBe(agent.name);
+        expect(ch.ack.path).toBe('/ws'); // nginx stripped the prefix
+      }
+      await Promise.all(channels.map((ch) => ch.close()));
+      await eventually(() => c.tunnel.stats().activeWebSockets === 0, 'sockets closed');
+    }
+    expect(agentA.stats().upgrades).toBe(6);
+    expect(agentB.stats().upgrades).toBe(6);
+    const def = fallback.stats();
+    expect(def.httpRequests).toBe(0);
+    expect(def.upgrades).toBe(0);
+    expect(def.rejected).toBe(0);
+  });
+
+  it('relays the router’s own refusal for an agent it does not route to', async () => {
+    const c = await desktopVia('10.1.2.3');
+    const res = await c.get('/');
+    expect(res.status).toBe(403);
+    expect(fallback.stats().httpRequests).toBe(0);
+  });
+});
