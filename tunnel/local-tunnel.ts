@@ -44,6 +44,13 @@ export interface LocalTunnelOptions {
   handshakeTimeoutMs?: number;
   /** Sockets that have not presented the session cookie yet; beyond this, new ones are dropped. Default 64. */
   maxUnauthenticatedSockets?: number;
+  /**
+   * Admit WebSocket upgrades that carry NO Origin header without the session cookie (Host is
+   * still checked): for DCV Viewer, a native client that cannot present the cookie. Browsers
+   * always send Origin on upgrades, so web pages still cannot get in; any local program can.
+   * Off by default; only for tunnels opened for a `.dcv` file.
+   */
+  admitNativeClients?: boolean;
 }
 
 export interface SocketEvent {
@@ -260,13 +267,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   }
 
   /** Host, launch token, session cookie, request target: in that order. */
-  private admit(req: IncomingMessage): { ok: true; path: string } | { ok: false; answer: ErrorAnswer; launch?: boolean } {
+  private admit(req: IncomingMessage, native = false): { ok: true; path: string } | { ok: false; answer: ErrorAnswer; launch?: boolean } {
     if (!this.gate.hostAllowed(req.headers.host)) {
       return { ok: false, answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
     }
     const url = req.url ?? '/';
     if (url.startsWith(LAUNCH_PATH_PREFIX)) return { ok: false, answer: refusalAnswer(403, ''), launch: true };
-    if (!this.gate.hasSession(req.headers.cookie)) {
+    if (!native && !this.gate.hasSession(req.headers.cookie)) {
       return { ok: false, answer: refusalAnswer(403, 'This tunnel is open only to the window DCV Launcher opened. Open the desktop again from DCV Launcher.') };
     }
     const mapped = mapRequestTarget(url, this.opts.upstream.pathPrefix);
@@ -306,12 +313,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
 
   private onUpgrade(req: IncomingMessage, socket: TLSSocket, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const admitted = this.admit(req);
+    const native = this.opts.admitNativeClients === true && req.headers.origin === undefined;
+    const admitted = this.admit(req, native);
     if (!admitted.ok) {
       return void socket.end(rawResponse(admitted.launch ? refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.') : admitted.answer));
     }
     // Cookies ride along on cross-site WebSocket upgrades: only our own pages may open one.
-    if (!this.gate.originAllowed(req.headers.origin)) {
+    if (!native && !this.gate.originAllowed(req.headers.origin)) {
       return void socket.end(rawResponse(refusalAnswer(403, `WebSocket from origin ${req.headers.origin ?? '(none)'} refused.`)));
     }
     const path = (req.url ?? '/').split('?')[0];
