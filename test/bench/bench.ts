@@ -164,6 +164,18 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
       proxyPids.tunnel_squid = () => [t.child.pid];
     }
 
+    if (!o.quick) {
+      // JIT, TCP windows, pooled upstream connections: the first pass through each proxy is discarded.
+      log('warm-up pass …');
+      for (const scenario of chosen) {
+        const ep = endpoints[scenario]!;
+        await streamOnce(ep, 32 * MiB);
+        await echoRoundTrips(ep, 200);
+        const agent = browserAgent();
+        await loadPage(ep, agent).finally(() => agent.destroy());
+      }
+    }
+
     const samples: Record<Scenario, Samples> = { direct: {}, tunnel: {}, nginx: {}, tunnel_squid: {} };
     for (let round = 1; round <= sizes.rounds; round++) {
       const p50: Partial<Record<Scenario, number>> = {};
