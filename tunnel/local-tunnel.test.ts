@@ -144,21 +144,50 @@ describe('access control', () => {
     expect(await readAll(s)).toMatch(/^HTTP\/1\.1 431 /);
   });
 
-  it('caps connections that have not signed in, and signed-in ones do not count', async () => {
+  it('caps connections that have not signed in by dropping the oldest, so the window still gets in', async () => {
     const capped = await tunnelTo(sim, { pathPrefix: '/agent/', maxUnauthenticatedSockets: 3 });
     try {
       const c = new TunnelClient(capped);
-      await c.signIn(); // that connection authenticated, then closed (agent: false)
-      const idle = await Promise.all([c.raw(), c.raw(), c.raw()]);
+      await c.signIn();
+      const idle = [];
+      for (let i = 0; i < 3; i++) idle.push(await c.raw());
       await eventually(() => capped.stats().activeSockets === 3, 'three idle connections');
-      const fourth = await c.raw().catch((e: Error) => e);
-      if (!(fourth instanceof Error)) expect(await readAll(fourth)).toBe('');
+      const oldestClosed = new Promise<void>((r) => idle[0].once('close', () => r()));
+      const fourth = await c.raw();
+      await oldestClosed;
+      expect(idle[1].destroyed || idle[2].destroyed).toBe(false);
+      fourth.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nCookie: ${c.cookie}\r\nConnection: close\r\n\r\n`);
+      expect(await readAll(fourth)).toMatch(/^HTTP\/1\.1 200 /);
       idle.forEach((s) => s.destroy());
-      await eventually(() => capped.stats().activeSockets === 0, 'idle connections closed');
-      expect((await c.get('/')).status).toBe(200);
+      await eventually(() => capped.stats().activeSockets === 0, 'all connections closed');
     } finally {
       await capped.close();
     }
+  });
+
+  it('admitNativeClients: an upgrade without Origin needs no cookie; with a foreign Origin it is still refused', async () => {
+    const native = await tunnelTo(sim, { pathPrefix: '/agent/', admitNativeClients: true });
+    try {
+      const anon = new TunnelClient(native);
+      const reached = sim.stats().byPath['/agent/ws'] ?? 0;
+      const s = await anon.raw();
+      s.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${native.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: dcv\r\n\r\n',
+      );
+      // The tunnel lets it through: whatever the desktop answers, it saw the upgrade.
+      await readAll(s, (t) => t.includes('\r\n\r\n'));
+      expect(sim.stats().byPath['/agent/ws']).toBe(reached + 1);
+      s.destroy();
+      await expect(anon.channel('echo', { origin: 'https://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
+      expect((await anon.get('/')).status).toBe(403);
+    } finally {
+      await native.close();
+    }
+    // Off by default.
+    const s = await new TunnelClient(tunnel).raw();
+    s.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${tunnel.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    expect(await readAll(s)).toMatch(/^HTTP\/1\.1 403 /);
   });
 });
 

@@ -42,7 +42,7 @@ export interface LocalTunnelOptions {
   launchTokenTtlMs?: number;
   connectTimeoutMs?: number;
   handshakeTimeoutMs?: number;
-  /** Sockets that have not presented the session cookie yet; beyond this, new ones are dropped. Default 64. */
+  /** Sockets that have not presented the session cookie yet; beyond this, the oldest of them is dropped. Default 64. */
   maxUnauthenticatedSockets?: number;
   /**
    * Admit WebSocket upgrades that carry NO Origin header without the session cookie (Host is
@@ -74,6 +74,11 @@ export interface CheckResult {
   timings: DialResult['timings'];
 }
 
+type Admission =
+  | { kind: 'forward'; upstreamPath: string }
+  | { kind: 'launch' }
+  | { kind: 'refuse'; answer: ErrorAnswer };
+
 interface ClientState {
   authenticated: boolean;
   /** The channel this socket is counted as, once it carried an authenticated request. */
@@ -93,12 +98,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   readonly certPem: string;
 
   private readonly clients = new Map<TLSSocket, ClientState>();
+  /** Connections that have not signed in yet, oldest first. */
+  private readonly unauthenticated = new Set<TLSSocket>();
   private readonly upstreamSockets = new Set<TLSSocket>();
   private readonly pool: UpstreamPool;
   private readonly rewrite: RewriteContext;
   private readonly abort = new AbortController();
   private readonly statsTimer: NodeJS.Timeout;
-  private unauthenticated = 0;
   private webSockets = 0;
   private totalSockets = 0;
   private closedBytesUp = 0;
@@ -151,6 +157,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       headersTimeout: 15_000,
       requestTimeout: 300_000,
       keepAliveTimeout: 30_000,
+      // How often headersTimeout/requestTimeout are enforced (Node's default is 30 s).
+      connectionsCheckingInterval: 5_000,
       noDelay: true,
     });
     server.maxConnections = 1024;
@@ -225,14 +233,16 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   }
 
   private onClient(socket: TLSSocket): void {
-    const max = this.opts.maxUnauthenticatedSockets ?? 64;
-    if (this.closing || this.unauthenticated >= max) return void socket.destroy();
-    this.unauthenticated++;
+    if (this.closing) return void socket.destroy();
+    // Over the cap, drop the oldest connection that has not signed in: a flood cannot lock the
+    // window out, since its fresh connection signs in with its first request.
+    if (this.unauthenticated.size >= (this.opts.maxUnauthenticatedSockets ?? 64)) this.unauthenticated.values().next().value?.destroy();
+    this.unauthenticated.add(socket);
     this.totalSockets++;
     const state: ClientState = { authenticated: false };
     this.clients.set(socket, state);
     socket.once('close', () => {
-      if (!state.authenticated) this.unauthenticated--;
+      this.unauthenticated.delete(socket);
       this.closedBytesUp += socket.bytesRead;
       this.closedBytesDown += socket.bytesWritten;
       this.clients.delete(socket);
@@ -243,10 +253,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private authenticate(socket: TLSSocket, kind: SocketEvent['kind'], path: string): void {
     const state = this.clients.get(socket);
     if (!state) return;
-    if (!state.authenticated) {
-      state.authenticated = true;
-      this.unauthenticated--;
-    }
+    state.authenticated = true;
+    this.unauthenticated.delete(socket);
     if (kind === 'websocket') return; // opened when the upstream says 101
     if (!state.channel) this.openChannel(state, { kind, path });
   }
@@ -266,33 +274,31 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     this.emit('socket-close', channel);
   }
 
-  /** Host, launch token, session cookie, request target: in that order. */
-  private admit(req: IncomingMessage, native = false): { ok: true; path: string } | { ok: false; answer: ErrorAnswer; launch?: boolean } {
+  /** Host, launch link, session cookie (unless `native`), request target: in that order. */
+  private admit(req: IncomingMessage, native = false): Admission {
     if (!this.gate.hostAllowed(req.headers.host)) {
-      return { ok: false, answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
+      return { kind: 'refuse', answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
     }
     const url = req.url ?? '/';
-    if (url.startsWith(LAUNCH_PATH_PREFIX)) return { ok: false, answer: refusalAnswer(403, ''), launch: true };
+    if (url.startsWith(LAUNCH_PATH_PREFIX)) return { kind: 'launch' };
     if (!native && !this.gate.hasSession(req.headers.cookie)) {
-      return { ok: false, answer: refusalAnswer(403, 'This tunnel is open only to the window DCV Launcher opened. Open the desktop again from DCV Launcher.') };
+      return { kind: 'refuse', answer: refusalAnswer(403, 'This tunnel is open only to the window DCV Launcher opened. Open the desktop again from DCV Launcher.') };
     }
     const mapped = mapRequestTarget(url, this.opts.upstream.pathPrefix);
-    if (!mapped.ok) return { ok: false, answer: refusalAnswer(400, `Bad request target: ${mapped.reason}.`) };
-    return { ok: true, path: mapped.path };
+    if (!mapped.ok) return { kind: 'refuse', answer: refusalAnswer(400, `Bad request target: ${mapped.reason}.`) };
+    return { kind: 'forward', upstreamPath: mapped.path };
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     const admitted = this.admit(req);
-    if (!admitted.ok) {
-      if (admitted.launch) return this.launch(req, res);
-      return answer(req, res, admitted.answer);
-    }
+    if (admitted.kind === 'launch') return this.launch(req, res);
+    if (admitted.kind === 'refuse') return answer(req, res, admitted.answer);
     this.authenticate(req.socket as TLSSocket, 'http', (req.url ?? '/').split('?')[0]);
     forwardHttp(
       { pool: this.pool, rewrite: this.rewrite, upstream: this.opts.upstream, onError: (e) => this.recordError(e) },
       req,
       res,
-      admitted.path,
+      admitted.upstreamPath,
       expectContinue,
     );
   }
@@ -315,9 +321,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     socket.on('error', () => socket.destroy());
     const native = this.opts.admitNativeClients === true && req.headers.origin === undefined;
     const admitted = this.admit(req, native);
-    if (!admitted.ok) {
-      return void socket.end(rawResponse(admitted.launch ? refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.') : admitted.answer));
-    }
+    if (admitted.kind === 'launch') return void socket.end(rawResponse(refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.')));
+    if (admitted.kind === 'refuse') return void socket.end(rawResponse(admitted.answer));
     // Cookies ride along on cross-site WebSocket upgrades: only our own pages may open one.
     if (!native && !this.gate.originAllowed(req.headers.origin)) {
       return void socket.end(rawResponse(refusalAnswer(403, `WebSocket from origin ${req.headers.origin ?? '(none)'} refused.`)));
@@ -337,7 +342,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       req,
       socket,
       head,
-      admitted.path,
+      admitted.upstreamPath,
     );
   }
 
