@@ -46,6 +46,8 @@ const certNames = (c?: CertificateSummary) =>
   c ? [c.subject, ...c.subjectAltName].filter(Boolean).join(', ') || '(no names)' : '(unknown)';
 /** A regex alternative that matches exactly this literal. */
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How a subjectAltName entry for this host is written (openssl's form). */
+const sanFor = (host: string) => (/^[\d.]+$/.test(host) || host.includes(':') ? `IP:${host}` : `DNS:${host}`);
 const hostOnly = (hostHeader: string) => hostHeader.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:\]]+):\d+$/, '$1');
 
 const HINTS: Record<string, HintText> = {
@@ -106,7 +108,7 @@ const HINTS: Record<string, HintText> = {
     `or install a new certificate there), then pin the new one in Endpoint → Certificate.`,
 
   TLS_NAME_MISMATCH: (f) =>
-    `The certificate names ${certNames(f.certificate)}, not "${f.host}". Reissue it with subjectAltName DNS:${f.host}, ` +
+    `The certificate names ${certNames(f.certificate)}, not "${f.host}". Reissue it with subjectAltName ${sanFor(f.host)}, ` +
     `connect with a name it carries, or pin this certificate in Endpoint → Certificate (a pin identifies the server by its certificate, not its name).`,
 
   TLS_HANDSHAKE_FAILED: (f) =>
@@ -184,9 +186,18 @@ const HINTS: Record<string, HintText> = {
     `The certificate expires on ${f.certificate?.validTo ?? '?'} (in ${f.daysLeft ?? '?'} days); after that every connection fails. ` +
     `Renew it on the server before then, and pin the new one in Endpoint → Certificate.`,
 
+  CERT_EXPIRED: (f) =>
+    `The pinned certificate expired on ${f.certificate?.validTo ?? '?'}. The launcher trusts the pin, so this still works here; ` +
+    `browsers and the native client refuse it. Renew it on the server (remove /etc/dcv/dcv.pem and /etc/dcv/dcv.key and restart dcvserver), then pin the new one in Endpoint → Certificate.`,
+
+  CERT_NOT_YET_VALID: (f) =>
+    `The certificate is valid only from ${f.certificate?.validFrom ?? '?'}: this machine's clock or the server's is wrong. Fix the clock (NTP); browsers refuse such a certificate.`,
+
+  TLS_WARNING: (f) => `The TLS step passed with a warning: ${f.message ?? '(none given)'}.`,
+
   CERT_NAME_MISMATCH: (f) =>
     `The pinned certificate names ${certNames(f.certificate)}, not "${f.host}". The launcher checks the pin, so this works here; ` +
-    `a plain browser or the native client with certificate validation will warn. Reissue it with subjectAltName DNS:${f.host} if they must connect directly.`,
+    `a plain browser or the native client with certificate validation will warn. Reissue it with subjectAltName ${sanFor(f.host)} if they must connect directly.`,
 
   SYSTEM_PROXY_WOULD_INTERCEPT: (f) =>
     `The launcher goes DIRECT, but this machine's proxy settings (${f.plainBrowserRoute?.reason ?? 'system proxy'}) send ${f.host} to ` +

@@ -37,6 +37,7 @@ function leakyDiagnosis(): Diagnosis {
         detail: {
           path: `/?authToken=${TOKEN}`,
           headers: { 'set-cookie': [`dcvsim=${COOKIE}; Path=/; Secure; HttpOnly`], cookie: `a=${COOKIE}; b=${COOKIE}x`, authorization: `Bearer ${BEARER}` },
+          setCookie: [`dcvsim=${COOKIE}; Path=/; Secure`],
           raw: `Set-Cookie: dcvsim=${COOKIE}; Path=/\nAuthorization: Bearer ${BEARER}`,
         },
       },

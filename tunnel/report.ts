@@ -19,7 +19,7 @@ export interface ReportOptions {
 
 /** Values of keys with these names are secrets as a whole. */
 const SECRET_KEY = /pass(word|wd)?$|secret|token|^authorization$|^proxy-authorization$|credential/i;
-const COOKIE_KEY = /^(set-)?cookie$/i;
+const COOKIE_KEY = /^(set-?)?cookies?$/i;
 /**
  * Too-short strings would shred the report if replaced everywhere ("a", "1"); they are still
  * removed wherever the walk finds them by name or shape.

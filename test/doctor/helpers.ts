@@ -1,0 +1,35 @@
+import { expect } from 'vitest';
+import type { Diagnosis, DiagnosisStep } from '../../tunnel/types';
+
+export function step(d: Diagnosis, id: DiagnosisStep['id']): DiagnosisStep {
+  const s = d.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no ${id} step in ${JSON.stringify(d.steps.map((x) => x.id))}`);
+  return s;
+}
+
+/** The step has the status and code, a non-empty hint, and the steps after a failure are skipped. */
+export function expectStep(d: Diagnosis, id: DiagnosisStep['id'], status: DiagnosisStep['status'], code: string): DiagnosisStep {
+  expect(d.steps.map((s) => s.id)).toEqual(['dns', 'tcp', 'proxy', 'tls', 'http', 'websocket']);
+  const s = step(d, id);
+  expect({ id: s.id, status: s.status, code: s.code }, JSON.stringify(s, (k, v) => (k === 'pem' ? undefined : v))).toEqual({ id, status, code });
+  if (status === 'warn' || status === 'fail') expect(s.hint?.trim().length ?? 0).toBeGreaterThan(20);
+  if (status === 'fail') {
+    expect(d.ok).toBe(false);
+    const after = d.steps.slice(d.steps.indexOf(s) + 1);
+    for (const a of after) expect(a.status, `${a.id} after the failure`).toBe('skip');
+  } else {
+    expect(d.ok).toBe(true);
+  }
+  return s;
+}
+
+/** A warning may share its step with another; it is either the step's code or in its list. */
+export function expectWarning(d: Diagnosis, id: DiagnosisStep['id'], code: string): DiagnosisStep {
+  const s = step(d, id);
+  expect(s.status).toBe('warn');
+  const codes = [s.code, ...((s.detail.warningCodes as string[] | undefined) ?? [])];
+  expect(codes).toContain(code);
+  expect(s.hint ?? '').not.toBe('');
+  expect(d.ok).toBe(true);
+  return s;
+}
