@@ -5,8 +5,9 @@ import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from '../test/sim
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { dial, inspectCertificate } from './dial';
 import { TunnelError } from './errors';
+import { issueLeaf, makeCa } from './testing/ca';
 import { closedPort, startTlsPeer, type TlsPeer } from './testing/tls-peer';
-import type { DialOptions, DialStep } from './types';
+import type { DialOptions, DialStep, TrustPolicy } from './types';
 
 const ENDPOINT = 'vpce-123.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
 const DAY = 86_400_000;
@@ -178,6 +179,23 @@ describe('dial against a local TLS peer', () => {
     expect(peer.seen.appBytes).toBe(bytesBefore);
   });
 
+  it('CA mode with a private CA: the leaf is accepted; inspect shows the chain as sent (leaf, then CA)', async () => {
+    const ca = makeCa('Corp Private CA');
+    const leaf = issueLeaf(ca, { cn: 'agent', san: [ENDPOINT] });
+    const chained = await startTlsPeer({ host: '127.0.0.5', key: leaf.key, cert: leaf.cert + ca.cert });
+    try {
+      const r = await dial({ target: overrideTo(chained), route: 'DIRECT', trust: { kind: 'ca', ca: ca.cert } });
+      r.socket.destroy();
+      expect(r.certificate).toMatchObject({ issuer: 'CN=Corp Private CA', selfSigned: false });
+      const seen = await inspectCertificate({ target: overrideTo(chained), route: 'DIRECT' });
+      expect(seen.chain.map((c) => c.subject)).toEqual(['CN=agent', 'CN=Corp Private CA']);
+      const e = await failure(dial({ target: overrideTo(chained), route: 'DIRECT', trust: { kind: 'system' } }));
+      expect(e.code).toBe('TLS_UNTRUSTED');
+    } finally {
+      await chained.close();
+    }
+  });
+
   it('a bad pin is a clear error before any connection', async () => {
     await expect(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'pin', fingerprints: ['AB:CD'] } })).rejects.toThrow(/pinned fingerprint "AB:CD" is not valid/);
   });
@@ -185,7 +203,7 @@ describe('dial against a local TLS peer', () => {
 
 describe('dial failures on the path', () => {
   const { key, cert } = makeSelfSignedCert({});
-  const pin = { kind: 'pin', fingerprints: [fingerprintOf(cert)] } as const;
+  const pin: TrustPolicy = { kind: 'pin', fingerprints: [fingerprintOf(cert)] };
   const base = (over: Partial<DialOptions>): DialOptions => ({ target: { host: '127.0.0.1', port: 1 }, route: 'DIRECT', trust: pin, ...over });
 
   it('a name under .invalid → DNS_NOT_FOUND at the dns step', async () => {
