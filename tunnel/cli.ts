@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { isTunnelError, TunnelError } from './errors';
 import { USAGE, UsageError, defaultCertDir, parseCliArgs, resolveTunnelTarget, type TunnelCliArgs, type TunnelTarget } from './cli-args';
 import { LocalTunnel } from './local-tunnel';
+import { runDoctor } from './doctor-cli';
 
 interface Output {
   json: boolean;
@@ -49,11 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     out.error('USAGE', e.message);
     return 2;
   }
-  if (args.command === 'doctor') {
-    // The doctor subcommand takes these same flags; it is wired in here when it exists.
-    out.error('USAGE', 'the doctor subcommand is not part of this build yet');
-    return 2;
-  }
+  if (args.command === 'doctor') return runDoctor(args, target, { env: process.env, write: (text) => process.stdout.write(text) });
   return runTunnel(args, target, out);
 }
 
