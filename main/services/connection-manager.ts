@@ -1,0 +1,529 @@
+/**
+ * One LocalTunnel per open desktop, and everything that decides whether it may open:
+ *
+ *   catalogue → endpoint + desktop + profile → DesktopTarget
+ *   ProxyPolicy → route (+ credentials from the secret store)
+ *   TrustStore  → pins; none yet → inspect the certificate (no HTTP byte) → 'needs-trust'
+ *   LocalTunnel.start → one check() dial through the whole path → 'opened'
+ *
+ * Every answer that needs the user (trust, a changed certificate, proxy credentials) comes
+ * back as a value: each user decision leads to exactly one new attempt, nothing here loops.
+ * After opening, upstream drops put the connection in 'reconnecting' and it is probed with
+ * backoff on the same tunnel (same local port), so the desktop page can reconnect in place.
+ * A certificate that stops matching its pin is never retried.
+ */
+import type { ConnectionInfo, ConnectionState, EventName, Events, OpenResult, Result, TrustEntry, TrustInspection } from '../../preload/contract/api';
+import type { Catalogue, Desktop, Endpoint, Profile } from '../../preload/contract/model';
+import { inspectCertificate } from '../../tunnel/dial';
+import { hintFor, type HintFacts } from '../../tunnel/doctor-hints';
+import { isTunnelError, TunnelError, type TunnelErrorCode } from '../../tunnel/errors';
+import { toTunnelError } from '../../tunnel/forward-http';
+import { LocalTunnel } from '../../tunnel/local-tunnel';
+import type { ProxyCredentials, TunnelStats } from '../../tunnel/types';
+import { desktopTarget, type DesktopTarget } from './desktop-target';
+import type { ProxyDecision, ProxyPolicy } from './proxy-policy';
+import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
+import { parseTrustKey, type TrustStore } from './trust-store';
+
+/** What the shell needs to show a desktop in a window (the shell's DesktopOpenRequest). */
+export interface DesktopLaunch {
+  launchUrl: string;
+  desktopId: string;
+  tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
+  profile?: Profile;
+}
+
+export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface ConnectionManagerDeps {
+  catalogue: {
+    current(): Catalogue;
+    recordRecent(desktopId: string, outcome: 'ok' | 'failed', code?: string): Promise<unknown>;
+    exportDcv(desktopId: string, tunnel: { port: number; certificateFingerprint?: string }): Promise<Result<{ fileName: string; text: string }>>;
+  };
+  secrets: Pick<SecretStore, 'get'>;
+  trust: TrustStore;
+  proxy: Pick<ProxyPolicy, 'decide'>;
+  /** Credentials to send to the endpoint's proxy, or undefined (then a 407 asks the user). */
+  proxyCredentials(endpoint: Endpoint, decision: ProxyDecision): Promise<ProxyCredentials | undefined>;
+  certDir: string;
+  /** Shows a desktop whose profile opens in a window. */
+  openDesktop?: (launch: DesktopLaunch) => void;
+  emit: Emit;
+  now?: () => Date;
+  /** Reconnect probes: first delay, doubled per attempt up to the cap. Default 500 ms → 30 s. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Dial timeouts for checks, probes and inspections (the tunnel's defaults otherwise). */
+  timeouts?: { connectMs?: number; handshakeMs?: number };
+}
+
+/** Drops a probe can outlast: the path is (still) there, something on it is down for now. */
+const RECONNECTABLE: ReadonlySet<TunnelErrorCode> = new Set([
+  'DNS_NOT_FOUND',
+  'TCP_REFUSED',
+  'TCP_TIMEOUT',
+  'PROXY_UNREACHABLE',
+  // Through a proxy, an agent that went away is the proxy's 502/503.
+  'PROXY_ERROR',
+  'TLS_HANDSHAKE_FAILED',
+  'UPSTREAM_RESET',
+  'UPSTREAM_TIMEOUT',
+]);
+
+const STATS_MIN_INTERVAL_MS = 250;
+
+interface Connection {
+  desktopId: string;
+  profileId?: string;
+  tunnel: LocalTunnel;
+  state: ConnectionState;
+  stateAt: string;
+  openedAt: string;
+  /** The settings the tunnel was started with: a reuse must not serve stale ones. */
+  signature: string;
+  admitsViewer: boolean;
+  attempt: number;
+  timer?: NodeJS.Timeout;
+  lastStatsAt: number;
+}
+
+/** What one open resolved from the catalogue. */
+interface Resolved {
+  endpoint: Endpoint;
+  desktop: Desktop;
+  profile?: Profile;
+  target: DesktopTarget;
+}
+
+/** The route a dial takes, and the facts a hint or a 407 answer needs. */
+interface Routed extends Resolved {
+  decision: ProxyDecision;
+  credentials?: ProxyCredentials;
+}
+
+type ApiFail = Extract<Result<never>, { ok: false }>;
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (code: ApiFail['error']['code'], message: string): ApiFail => ({ ok: false, error: { code, message } });
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export type ConnectionManager = ReturnType<typeof createConnectionManager>;
+
+export function createConnectionManager(deps: ConnectionManagerDeps) {
+  const now = deps.now ?? (() => new Date());
+  const backoff = deps.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  const connections = new Map<string, Connection>();
+  /** Per desktop, the tail of its open/close queue: one operation at a time per desktop. */
+  const queues = new Map<string, Promise<unknown>>();
+  let shuttingDown = false;
+  /** Keys whose certificate was shown since start: TrustStore.trust pins only what was shown. */
+  const inspectedKeys = new Set<string>();
+  const showCertificate: TrustStore['inspect'] = (key, certificate, chain) => {
+    const inspection = deps.trust.inspect(key, certificate, chain);
+    inspectedKeys.add(inspection.key);
+    return inspection;
+  };
+
+  const serial = <T>(desktopId: string, job: () => Promise<T>): Promise<T> => {
+    const run = (queues.get(desktopId) ?? Promise.resolve()).then(job);
+    const tail = run.catch(() => {});
+    queues.set(desktopId, tail);
+    void tail.then(() => queues.get(desktopId) === tail && queues.delete(desktopId));
+    return run;
+  };
+
+  // ---- catalogue → target --------------------------------------------------------------------
+
+  async function resolve(desktopId: string, profileId?: string): Promise<Result<Resolved>> {
+    const c = deps.catalogue.current();
+    const desktop = c.desktops.find((d) => d.id === desktopId);
+    if (!desktop) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
+    const endpoint = c.endpoints.find((e) => e.id === desktop.endpointId);
+    if (!endpoint) return fail('NOT_FOUND', `desktop "${desktop.name}" names endpoint "${desktop.endpointId}", which does not exist`);
+    let profile: Profile | undefined;
+    if (profileId !== undefined) {
+      profile = c.profiles.find((p) => p.id === profileId);
+      if (!profile) return fail('NOT_FOUND', `no profile "${profileId}"`);
+      if (profile.desktopId !== desktopId) return fail('INVALID_INPUT', `profile "${profile.name}" belongs to another desktop`);
+    }
+    const token = desktop.route.kind === 'gateway' ? await deps.secrets.get(tokenSecretKey(desktop.id)) : undefined;
+    return ok({ endpoint, desktop, profile, target: desktopTarget(endpoint, desktop, token) });
+  }
+
+  async function route(r: Resolved): Promise<Routed> {
+    let decision: ProxyDecision;
+    try {
+      decision = await deps.proxy.decide(r.endpoint, r.target.url);
+    } catch (e) {
+      throw new TunnelError('PROXY_ERROR', `no route to ${r.target.url}: ${errorText(e)}`, {}, { cause: e });
+    }
+    return { ...r, decision, credentials: await deps.proxyCredentials(r.endpoint, decision) };
+  }
+
+  const dialTarget = (t: DesktopTarget) => ({ host: t.upstream.host, port: t.upstream.port, resolve: t.upstream.resolve });
+
+  /** Connect and handshake without a trust decision, read the certificate, send nothing. */
+  async function presented(r: Routed): Promise<TrustInspection> {
+    const seen = await inspectCertificate({
+      target: dialTarget(r.target),
+      route: r.decision.route,
+      proxyCredentials: r.credentials,
+      timeouts: { connectMs: deps.timeouts?.connectMs, handshakeMs: deps.timeouts?.handshakeMs },
+    });
+    return showCertificate(r.target.trustKey, seen.certificate, seen.chain);
+  }
+
+  // ---- errors → answers ----------------------------------------------------------------------
+
+  function factsOf(r: Routed, err: TunnelError): HintFacts {
+    const proxy = r.decision.route[0]?.kind === 'proxy' ? r.decision.proxyUrl?.replace(/^http:\/\//, '') : undefined;
+    const pins = deps.trust.pinsFor(r.target.trustKey);
+    return {
+      host: r.target.upstream.host,
+      port: r.target.upstream.port,
+      pathPrefix: r.target.upstream.pathPrefix,
+      webUrlPath: r.target.webUrlPath,
+      address: r.endpoint.addressOverride,
+      proxy: (err.details.proxy as string | undefined) ?? proxy,
+      routeReason: r.decision.reason,
+      proxyStatus: err.details.proxyStatus,
+      proxyAuthenticate: err.details.proxyAuthenticate,
+      hasProxyCredentials: Boolean(r.credentials),
+      certificate: err.details.presented,
+      pins: pins.length ? pins : undefined,
+      message: err.message,
+    };
+  }
+
+  function hintOf(err: TunnelError, r?: Routed): string | undefined {
+    if (err.code === 'LISTEN_FAILED') {
+      return 'Another program uses that local port. Change the profile\'s local port, or leave it empty so the launcher picks a free one.';
+    }
+    return r ? hintFor(err.code, factsOf(r, err)) : undefined;
+  }
+
+  function answerFor(e: unknown, r?: Routed): OpenResult {
+    if (!isTunnelError(e)) return { kind: 'failed', code: 'INTERNAL', step: 'open', message: errorText(e) };
+    if (r && e.code === 'TLS_PIN_MISMATCH' && e.details.presented) {
+      return { kind: 'certificate-changed', inspection: showCertificate(r.target.trustKey, e.details.presented) };
+    }
+    if (r && e.code === 'PROXY_AUTH_REQUIRED') {
+      return {
+        kind: 'needs-proxy-credentials',
+        endpointId: r.endpoint.id,
+        proxy: r.decision.proxyUrl ?? String(e.details.proxy ?? 'the proxy'),
+        ...(r.credentials?.username ?? r.decision.username ? { username: r.credentials?.username ?? r.decision.username } : {}),
+        // 'rejected' only when something was sent: a second identical try would be refused again.
+        reason: r.credentials ? 'rejected' : 'missing',
+      };
+    }
+    const hint = hintOf(e, r);
+    return { kind: 'failed', code: e.code, step: e.step, message: e.message, ...(hint ? { hint } : {}) };
+  }
+
+  async function remember(desktopId: string, result: OpenResult): Promise<void> {
+    const outcome =
+      result.kind === 'opened' ? (['ok', undefined] as const)
+      : result.kind === 'failed' ? (['failed', result.code] as const)
+      : result.kind === 'certificate-changed' ? (['failed', 'TLS_PIN_MISMATCH'] as const)
+      : undefined;
+    if (!outcome) return; // waiting for the user's decision: not an outcome yet
+    // A desktop deleted meanwhile has no recents to keep; that is not the open's failure.
+    await deps.catalogue.recordRecent(desktopId, outcome[0], outcome[1]).catch(() => {});
+  }
+
+  // ---- connection state ----------------------------------------------------------------------
+
+  function info(c: Connection): ConnectionInfo {
+    return {
+      desktopId: c.desktopId,
+      ...(c.profileId ? { profileId: c.profileId } : {}),
+      port: c.tunnel.port,
+      origin: c.tunnel.origin,
+      state: c.state,
+      stats: c.tunnel.stats(),
+      openedAt: c.openedAt,
+    };
+  }
+
+  function setState(c: Connection, state: ConnectionState): void {
+    c.state = state;
+    c.stateAt = now().toISOString();
+    deps.emit('connection.changed', info(c));
+  }
+
+  function onStats(c: Connection, stats: TunnelStats): void {
+    const at = Date.now();
+    if (at - c.lastStatsAt < STATS_MIN_INTERVAL_MS) return;
+    c.lastStatsAt = at;
+    // The median time to a verified upstream TLS connection: cheap (measured on dials the
+    // tunnel makes anyway) and it moves with the path's round trip.
+    deps.emit('connection.stats', { desktopId: c.desktopId, stats, rttMs: stats.upstreamConnectMs, at });
+  }
+
+  function onUpstreamError(c: Connection, err: TunnelError): void {
+    if (connections.get(c.desktopId) !== c) return;
+    if (err.code === 'TLS_PIN_MISMATCH') return void stop(c, err);
+    if (c.state.kind !== 'open') return; // already reconnecting (the probe decides) or not open yet
+    if (!RECONNECTABLE.has(err.code)) return void stop(c, err);
+    c.attempt = 0;
+    scheduleProbe(c, err);
+  }
+
+  function scheduleProbe(c: Connection, err: TunnelError): void {
+    c.attempt++;
+    setState(c, { kind: 'reconnecting', attempt: c.attempt, lastError: { code: err.code, message: err.message } });
+    const delay = Math.min(backoff.initialMs * 2 ** (c.attempt - 1), backoff.maxMs);
+    c.timer = setTimeout(() => void probe(c), delay);
+    c.timer.unref();
+  }
+
+  /** One dial through the tunnel's own path; the tunnel keeps listening on its port meanwhile. */
+  async function probe(c: Connection): Promise<void> {
+    c.timer = undefined;
+    try {
+      await c.tunnel.check();
+      if (connections.get(c.desktopId) !== c || c.state.kind !== 'reconnecting') return;
+      c.attempt = 0;
+      setState(c, { kind: 'open' });
+    } catch (e) {
+      if (connections.get(c.desktopId) !== c || c.state.kind !== 'reconnecting') return;
+      const err = toTunnelError(e);
+      if (!RECONNECTABLE.has(err.code)) return void stop(c, err);
+      scheduleProbe(c, err);
+    }
+  }
+
+  /**
+   * Not retried (a changed certificate, refused credentials, an untrusted certificate): the
+   * tunnel closes so nothing dials again, and the connection stays listed as failed until
+   * the user opens it again (which answers with what needs deciding) or closes it.
+   */
+  function stop(c: Connection, err: TunnelError): void {
+    clearTimeout(c.timer);
+    c.timer = undefined;
+    void c.tunnel.close();
+    setState(c, { kind: 'failed', code: err.code, message: err.message });
+  }
+
+  async function drop(c: Connection): Promise<void> {
+    clearTimeout(c.timer);
+    c.timer = undefined;
+    if (connections.get(c.desktopId) === c) connections.delete(c.desktopId);
+    c.tunnel.removeAllListeners();
+    await c.tunnel.close();
+    if (c.state.kind !== 'closed') {
+      c.state = { kind: 'closed' };
+      c.stateAt = now().toISOString();
+      deps.emit('connection.changed', info(c));
+    }
+  }
+
+  // ---- open ----------------------------------------------------------------------------------
+
+  async function opened(c: Connection, r: Resolved): Promise<OpenResult> {
+    const launchUrl = c.tunnel.createLaunchUrl();
+    const openIn = r.profile?.openIn ?? 'window';
+    c.profileId = r.profile?.id;
+    const base = { kind: 'opened' as const, connection: info(c), launchUrl, openIn };
+    if (openIn === 'dcv-file') {
+      const file = await deps.catalogue.exportDcv(r.desktop.id, { port: c.tunnel.port, certificateFingerprint: c.tunnel.fingerprint });
+      if (!file.ok) return { kind: 'failed', code: file.error.code, step: 'export', message: file.error.message };
+      return { ...base, dcvFile: file.value };
+    }
+    // 'browser': the shell (or the browser-mode page) opens the launch URL itself.
+    if (openIn === 'window') {
+      const { port, origin, fingerprint, spkiHash } = c.tunnel;
+      deps.openDesktop?.({ launchUrl, desktopId: r.desktop.id, tunnel: { port, origin, fingerprint, spkiHash }, ...(r.profile ? { profile: r.profile } : {}) });
+    }
+    return base;
+  }
+
+  function signatureOf(r: Resolved): string {
+    return JSON.stringify([r.endpoint, r.desktop.route, r.desktop.webUrlPath, r.target.entry, r.profile?.localPort ?? null, r.profile?.openIn === 'dcv-file']);
+  }
+
+  async function openNow(desktopId: string, profileId: string | undefined): Promise<Result<OpenResult>> {
+    if (shuttingDown) return fail('CONFLICT', 'the launcher is quitting');
+    const resolved = await resolve(desktopId, profileId);
+    if (!resolved.ok) return resolved;
+    const r = resolved.value;
+    const signature = signatureOf(r);
+
+    const existing = connections.get(desktopId);
+    if (existing && existing.signature === signature && (existing.state.kind === 'open' || existing.state.kind === 'reconnecting')) {
+      const result = await opened(existing, r);
+      await remember(desktopId, result);
+      return ok(result);
+    }
+    if (existing) await drop(existing);
+
+    const result = await establish(r, signature);
+    await remember(desktopId, result);
+    return ok(result);
+  }
+
+  async function establish(r: Resolved, signature: string): Promise<OpenResult> {
+    let routed: Routed;
+    try {
+      routed = await route(r);
+    } catch (e) {
+      return answerFor(e);
+    }
+    const policy = deps.trust.policyFor(r.endpoint, r.target.upstream.port);
+    if ('needs' in policy) {
+      try {
+        const inspection = await presented(routed);
+        // Pinned meanwhile (another window): go on with the pin next time, show it now.
+        return inspection.state === 'changed' ? { kind: 'certificate-changed', inspection } : { kind: 'needs-trust', inspection };
+      } catch (e) {
+        return answerFor(e, routed);
+      }
+    }
+
+    const admitsViewer = r.profile?.openIn === 'dcv-file';
+    let tunnel: LocalTunnel;
+    try {
+      tunnel = await LocalTunnel.start({
+        upstream: r.target.upstream,
+        route: routed.decision.route,
+        proxyCredentials: routed.credentials,
+        trust: policy,
+        hostHeader: r.target.hostHeader,
+        origin: r.target.origin,
+        webUrlPath: r.target.webUrlPath,
+        entry: r.target.entry,
+        listen: { port: r.profile?.localPort },
+        certDir: deps.certDir,
+        connectTimeoutMs: deps.timeouts?.connectMs,
+        handshakeTimeoutMs: deps.timeouts?.handshakeMs,
+        // DCV Viewer cannot present the tunnel's session cookie. Upgrades without an Origin
+        // header are let in without it (Host still checked): browsers always send Origin, so
+        // web pages stay out, but any program on this machine can use the tunnel while it is
+        // open. Only for profiles that asked for a .dcv file.
+        admitNativeClients: admitsViewer,
+      });
+    } catch (e) {
+      return answerFor(e, routed);
+    }
+
+    const stamp = now().toISOString();
+    const c: Connection = {
+      desktopId: r.desktop.id,
+      profileId: r.profile?.id,
+      tunnel,
+      state: { kind: 'connecting', step: 'check' },
+      stateAt: stamp,
+      openedAt: stamp,
+      signature,
+      admitsViewer,
+      attempt: 0,
+      lastStatsAt: 0,
+    };
+    connections.set(c.desktopId, c);
+    deps.emit('connection.changed', info(c));
+    try {
+      await tunnel.check();
+    } catch (e) {
+      await drop(c);
+      return answerFor(e, routed);
+    }
+    if (connections.get(c.desktopId) !== c) return { kind: 'failed', code: 'CLOSED', step: 'open', message: 'the connection was closed while it opened' };
+    tunnel.on('upstream-error', (err) => onUpstreamError(c, err));
+    tunnel.on('stats', (stats) => onStats(c, stats));
+    setState(c, { kind: 'open' });
+    return opened(c, r);
+  }
+
+  // ---- trust decisions -----------------------------------------------------------------------
+
+  /** A fresh look at the certificate the desktop's endpoint presents now. */
+  async function inspect(desktopId: string): Promise<Result<TrustInspection>> {
+    const resolved = await resolve(desktopId);
+    if (!resolved.ok) return resolved;
+    try {
+      return ok(await presented(await route(resolved.value)));
+    } catch (e) {
+      const err = toTunnelError(e);
+      return fail('INTERNAL', `could not read the certificate of ${resolved.value.target.trustKey}: ${err.code}: ${err.message}`);
+    }
+  }
+
+  /**
+   * Pins exactly the certificate the endpoint presented: the one shown to the user, or, when
+   * nothing was shown since start (a seeded catalogue), the one it presents right now.
+   */
+  async function acceptTrust(key: string, fingerprint: string, persist: boolean): Promise<Result<TrustEntry>> {
+    let k: string;
+    try {
+      k = parseTrustKey(key).key;
+    } catch (e) {
+      return fail('INVALID_INPUT', errorText(e));
+    }
+    const attempt = async (): Promise<Result<TrustEntry>> => {
+      try {
+        return ok(await deps.trust.trust(k, fingerprint, persist));
+      } catch (e) {
+        return fail('CONFLICT', errorText(e));
+      }
+    };
+    if (inspectedKeys.has(k)) return attempt();
+    const c = deps.catalogue.current();
+    const desktop = c.desktops.find((d) => {
+      const endpoint = c.endpoints.find((e) => e.id === d.endpointId);
+      return endpoint !== undefined && desktopTarget(endpoint, d).trustKey === k;
+    });
+    if (!desktop) return fail('NOT_FOUND', `no desktop in the catalogue is reached at ${k}`);
+    const seen = await inspect(desktop.id);
+    return seen.ok ? attempt() : seen;
+  }
+
+  // ---- public --------------------------------------------------------------------------------
+
+  return {
+    open: (request: { desktopId: string; profileId?: string }): Promise<Result<OpenResult>> =>
+      serial(request.desktopId, () => openNow(request.desktopId, request.profileId)),
+
+    close: (desktopId: string): Promise<boolean> =>
+      serial(desktopId, async () => {
+        const c = connections.get(desktopId);
+        if (!c) return false;
+        await drop(c);
+        return true;
+      }),
+
+    list: (): ConnectionInfo[] => [...connections.values()].map(info),
+
+    get: (desktopId: string): ConnectionInfo | undefined => {
+      const c = connections.get(desktopId);
+      return c ? info(c) : undefined;
+    },
+
+    /** The running tunnel DCV Viewer may use, for a .dcv file. */
+    viewerTunnel: (desktopId: string): { port: number; fingerprint: string } | undefined => {
+      const c = connections.get(desktopId);
+      if (!c || !c.admitsViewer || (c.state.kind !== 'open' && c.state.kind !== 'reconnecting')) return undefined;
+      return { port: c.tunnel.port, fingerprint: c.tunnel.fingerprint };
+    },
+
+    /** desktopId → the live state as a status dot: reconnecting is a warning, failed a failure. */
+    health: (): Record<string, { status: 'ok' | 'warn' | 'fail'; code: string; at: string }> => {
+      const out: Record<string, { status: 'ok' | 'warn' | 'fail'; code: string; at: string }> = {};
+      for (const c of connections.values()) {
+        if (c.state.kind === 'open') out[c.desktopId] = { status: 'ok', code: 'OK', at: c.stateAt };
+        else if (c.state.kind === 'reconnecting') out[c.desktopId] = { status: 'warn', code: c.state.lastError.code, at: c.stateAt };
+        else if (c.state.kind === 'failed') out[c.desktopId] = { status: 'fail', code: c.state.code, at: c.stateAt };
+      }
+      return out;
+    },
+
+    inspect,
+    acceptTrust,
+
+    /** On quit: every tunnel closes; later opens are refused. */
+    closeAll: async (): Promise<void> => {
+      shuttingDown = true;
+      await Promise.allSettled([...queues.values()]);
+      await Promise.allSettled([...connections.values()].map(drop));
+    },
+  };
+}
