@@ -327,6 +327,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     if (!native && !this.gate.originAllowed(req.headers.origin)) {
       return void socket.end(rawResponse(refusalAnswer(403, `WebSocket from origin ${req.headers.origin ?? '(none)'} refused.`)));
     }
+    // Servers check Origin against allowed-ws-origin-regex: DCV Viewer's upgrade gets the one a window's would.
+    if (native) req.rawHeaders.push('Origin', this.rewrite.upstreamOrigin);
     const path = (req.url ?? '/').split('?')[0];
     this.authenticate(socket, 'websocket', path);
     const state = this.clients.get(socket);
