@@ -261,7 +261,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   }
 
   function onUpstreamError(c: Connection, err: TunnelError): void {
-    if (connections.get(c.desktopId) !== c) return;
+    if (connections.get(c.desktopId) !== c || c.state.kind === 'failed') return;
     if (err.code === 'TLS_PIN_MISMATCH') return void stop(c, err);
     if (c.state.kind !== 'open') return; // already reconnecting (the probe decides) or not open yet
     if (!RECONNECTABLE.has(err.code)) return void stop(c, err);
@@ -294,14 +294,15 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   }
 
   /**
-   * Not retried (a changed certificate, refused credentials, an untrusted certificate): the
-   * tunnel closes so nothing dials again, and the connection stays listed as failed until
-   * the user opens it again (which answers with what needs deciding) or closes it.
+   * Not retried (a changed certificate, refused credentials, an untrusted certificate): no
+   * more probes, and the connection stays listed as failed until the user opens it again
+   * (which answers with what needs deciding) or closes it. The tunnel keeps listening so the
+   * desktop page gets the tunnel's error page naming the code; every dial it makes for the
+   * page still checks the pin before sending a byte.
    */
   function stop(c: Connection, err: TunnelError): void {
     clearTimeout(c.timer);
     c.timer = undefined;
-    void c.tunnel.close();
     setState(c, { kind: 'failed', code: err.code, message: err.message });
   }
 
