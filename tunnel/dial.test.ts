@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { dial, inspectCertificate } from './dial';
 import { TunnelError } from './errors';
 import { issueLeaf, makeCa } from './testing/ca';
-import { closedPort, startTlsPeer, type TlsPeer } from './testing/tls-peer';
+import { blackholePort, closedPort, startTlsPeer, type TlsPeer } from './testing/tls-peer';
 import type { DialOptions, DialStep, TrustPolicy } from './types';
 
 const ENDPOINT = 'vpce-123.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
@@ -219,6 +219,24 @@ describe('dial failures on the path', () => {
     const e = await failure(dial(base({ target: { host: '127.0.0.1', port } })));
     expect(e.code).toBe('TCP_REFUSED');
     expect(e.details.address).toBe(`127.0.0.1:${port}`);
+  });
+
+  it('a port whose SYNs go unanswered → TCP_TIMEOUT; as a proxy → PROXY_UNREACHABLE, which falls back to DIRECT', async () => {
+    const hole = await blackholePort();
+    const tlsPeer = await startTlsPeer({ key, cert });
+    try {
+      const e = await failure(dial(base({ target: { host: hole.host, port: hole.port }, connectTimeoutMs: 400 })));
+      expect(e.code).toBe('TCP_TIMEOUT');
+      expect(e.details.timeout).toBe(true);
+      const p = await failure(dial(base({ target: { host: tlsPeer.host, port: tlsPeer.port }, route: `PROXY ${hole.host}:${hole.port}`, connectTimeoutMs: 400 })));
+      expect(p.code).toBe('PROXY_UNREACHABLE');
+      const r = await dial(base({ target: { host: tlsPeer.host, port: tlsPeer.port }, route: `PROXY ${hole.host}:${hole.port}; DIRECT`, connectTimeoutMs: 400 }));
+      r.socket.destroy();
+      expect(r.route).toEqual({ kind: 'direct' });
+    } finally {
+      hole.close();
+      await tlsPeer.close();
+    }
   });
 
   it('a server that accepts but never speaks TLS → TLS_HANDSHAKE_FAILED on the handshake timeout, socket closed', async () => {

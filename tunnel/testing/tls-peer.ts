@@ -2,7 +2,8 @@
  * Test-only upstreams for dial(): a TLS echo server that records what each client did (SNI,
  * application bytes), and misbehaving servers (silent, resetting, plain HTTP).
  */
-import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect as netConnect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 
 export interface PeerSeen {
@@ -92,4 +93,40 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/**
+ * A loopback port whose accept queue is full, so a new connection's SYN is dropped and the
+ * connect hangs: a listener (backlog 1) in a child process that blocks before accepting,
+ * plus connections that take every queue slot (until one of them hangs).
+ */
+export async function blackholePort(): Promise<{ host: string; port: number; close(): void }> {
+  const script = `require('node:net').createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, function () {
+    process.stdout.write(this.address().port + '\\n');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`blackhole listener exited (${code})`)));
+  });
+  const fillers: Socket[] = [];
+  for (let i = 0; i < 16; i++) {
+    const s = netConnect(port, '127.0.0.1');
+    s.on('error', () => {});
+    fillers.push(s);
+    const queued = await new Promise<boolean>((r) => {
+      s.once('connect', () => r(true));
+      setTimeout(() => r(false), 1500);
+    });
+    if (!queued) break;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    close: () => {
+      fillers.forEach((s) => s.destroy());
+      child.kill('SIGKILL');
+    },
+  };
 }
