@@ -35,6 +35,8 @@ export interface HintFacts {
   /** What a plain browser on this machine would do with the endpoint. */
   plainBrowserRoute?: { route: string; reason: string };
   daysLeft?: number;
+  /** Route entries tried before the one that was used (or before the last that failed). */
+  earlierRoutes?: { route: string; code: string; message: string }[];
   message?: string;
 }
 
@@ -65,6 +67,11 @@ const HINTS: Record<string, HintText> = {
     `No answer from ${f.address ?? f.host}:${f.port}: packets are dropped on the way. Check that the VPC endpoint's security group allows inbound TCP ${f.port} from your network, ` +
     `the subnet NACLs (both directions, including ephemeral ports 1024-65535), and the NLB target group health for listener ${f.port} (an unhealthy target gets no traffic). ` +
     `If this network only reaches the VPC through a proxy, set Endpoint → Proxy to it.`,
+
+  ROUTE_FALLBACK: (f) =>
+    `The route's first choice failed: ${(f.earlierRoutes ?? []).map((r) => `${r.route} (${r.code}: ${r.message})`).join('; ')}. ` +
+    `The connection went on with the next entry, but every new connection (a desktop opens 4-6) tries the failing one first and waits for it. ` +
+    `Fix it or remove it: Endpoint → Proxy (or the PAC file / proxy settings that produced the list).`,
 
   PROXY_UNREACHABLE: (f) =>
     `The proxy ${viaProxy(f)} cannot be reached${f.message ? ` (${f.message})` : ''}${f.routeReason ? `; it was chosen by ${f.routeReason}` : ''}. ` +

@@ -9,7 +9,7 @@ import { expiresWithinDays, isExpired, isNotYetValid, namesHost } from './certif
 import { dial } from './dial';
 import { closeWebSocket, exchange, ExchangeError, getHead, upgradeHead, type ResponseHead } from './doctor-exchange';
 import { hintFor, type HintFacts } from './doctor-hints';
-import { isTunnelError, STEP_OF, type CertificateSummary, type Step, type TunnelError } from './errors';
+import { isTunnelError, STEP_OF, type CertificateSummary, type Step } from './errors';
 import { parseProxyList } from './proxy-list';
 import { createRewriteContext, mapRequestTarget } from './rewrite';
 import type {
@@ -106,24 +106,29 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
   const httpTimeoutMs = input.timeouts?.httpMs ?? DEFAULT_HTTP_TIMEOUT_MS;
 
   // 1. dns, tcp, proxy, tls: dial() reports them; buffered so they come out in path order.
-  const seen = new Map<Step, DialStep>();
+  const attempts = collectAttempts();
   let result: DialResult | undefined;
   let failure: unknown;
   try {
-    result = await dial({ ...dialOptions, onStep: (s) => seen.set(s.step, s) });
+    result = await dial({ ...dialOptions, onStep: attempts.onStep });
   } catch (e) {
     failure = e;
   }
+  const { seen, earlier } = attempts;
   rehomeFailure(seen);
+  placeUnreportedFailure(seen, failure);
+  facts.earlierRoutes = earlier;
   let failed = false;
   for (const id of DIAL_STEPS) {
-    const step = fromDial(id, seen.get(id), failure, failed, result, input, facts);
+    const step = fromDial(id, seen.get(id), failed, result, input, facts);
+    if (earlier.length > 0 && (step.status === 'fail' || (id === 'proxy' && !failed))) {
+      step.detail.earlierRoutes = earlier;
+      if (step.status !== 'fail') addWarnings(step, ['ROUTE_FALLBACK'], facts);
+    }
     failed ||= step.status === 'fail';
     emit(step);
   }
   if (!result) {
-    // A failure dial did not attribute to a step still ends the diagnosis, with what it said.
-    if (!failed) steps[steps.length - 1] = unexpected(steps[steps.length - 1], failure, facts);
     for (const id of ['http', 'websocket'] as const) emit(skipped(id, 'an earlier step failed'));
     return done();
   }
@@ -167,6 +172,26 @@ function firstEntry(route: string | RouteEntry[]): RouteEntry | undefined {
 }
 
 /**
+ * dial tries the route's entries in order ("PROXY a:8080; DIRECT") and reports every attempt's
+ * steps, each tagged with its route: the last attempt is the path, the failed ones are history.
+ */
+function collectAttempts() {
+  const seen = new Map<Step, DialStep>();
+  const earlier: NonNullable<HintFacts['earlierRoutes']> = [];
+  let current: unknown;
+  const onStep = (s: DialStep) => {
+    if (seen.size > 0 && s.detail.route !== current) {
+      const failedStep = [...seen.values()].find((x) => x.status === 'fail');
+      if (failedStep) earlier.push({ route: String(current), code: failedStep.code ?? 'UNEXPECTED', message: String(failedStep.detail.message ?? '') });
+      seen.clear();
+    }
+    current = s.detail.route;
+    seen.set(s.step, s);
+  };
+  return { seen, earlier, onStep };
+}
+
+/**
  * dial reports a failure where it happened (the TCP connection to the proxy), the diagnosis
  * shows it where its code belongs (STEP_OF: PROXY_UNREACHABLE is the proxy's), so a code
  * always names the same step in the app, the CLI and a ticket.
@@ -180,94 +205,76 @@ function rehomeFailure(seen: Map<Step, DialStep>): void {
   }
 }
 
+/**
+ * A failure dial did not report as a step (an abort, a bad route or pin caught before the
+ * first step) is shown at its step, or the first one that did not run: never lost.
+ */
+function placeUnreportedFailure(seen: Map<Step, DialStep>, failure: unknown): void {
+  if (failure === undefined || [...seen.values()].some((s) => s.status === 'fail')) return;
+  const error = isTunnelError(failure) ? failure : undefined;
+  const home = error && (DIAL_STEPS as readonly string[]).includes(error.step) ? (error.step as DialStep['step']) : (DIAL_STEPS.find((id) => !seen.has(id)) ?? 'tls');
+  const message = failure instanceof Error ? failure.message : String(failure);
+  seen.set(home, { step: home, status: 'fail', durationMs: 0, code: error?.code, detail: { message, ...error?.details } });
+}
+
 function fromDial(
   id: (typeof DIAL_STEPS)[number],
   reported: DialStep | undefined,
-  failure: unknown,
   afterFailure: boolean,
   result: DialResult | undefined,
   input: DiagnoseInput,
   facts: HintFacts,
 ): DiagnosisStep {
-  const error = isTunnelError(failure) ? failure : undefined;
-  if (error) absorbErrorFacts(error, facts);
-  if (reported?.detail) absorbDetailFacts(reported.detail, facts);
-
-  if (id === 'proxy' && (!reported || reported.status === 'skip') && !afterFailure && (result || !error || error.step !== 'proxy')) {
+  if (reported) absorbDetailFacts(reported.detail, facts);
+  if (afterFailure) return skipped(id, 'an earlier step failed');
+  if (id === 'proxy' && (!reported || reported.status === 'skip')) {
     const direct = directProxyStep(input, reported, facts);
     if (direct) return direct;
   }
-  if (!reported) {
-    if (error && error.step === id && !afterFailure) return failedFromError(id, error, facts);
-    return skipped(id, afterFailure ? 'an earlier step failed' : 'not needed on this route');
-  }
-  if (afterFailure && reported.status !== 'fail') return skipped(id, 'an earlier step failed');
+  if (!reported) return skipped(id, 'not needed on this route');
 
-  const code = reported.code ?? (reported.status === 'fail' && error ? error.code : reported.status === 'skip' ? 'SKIPPED' : 'OK');
-  const detail: Record<string, unknown> = { ...reported.detail };
-  if (reported.status === 'fail' && error) {
-    detail.message = error.message;
-    facts.message = error.message;
-  }
-  // A passed tls step is judged here (dial's own warnings stay in the detail as it wrote them).
-  const passedTls = id === 'tls' && result !== undefined && reported.status !== 'fail';
-  const step: DiagnosisStep = { id, status: passedTls ? 'ok' : reported.status, code: passedTls ? 'OK' : code, durationMs: reported.durationMs, detail };
-  if (passedTls) {
+  const step: DiagnosisStep = { id, status: reported.status, code: 'OK', durationMs: reported.durationMs, detail: { ...reported.detail } };
+  if (id === 'proxy' && input.routeReason) step.detail.reason ??= input.routeReason;
+  if (reported.status === 'fail') {
+    step.code = reported.code ?? 'UNEXPECTED';
+    facts.message = typeof step.detail.message === 'string' ? step.detail.message : undefined;
+  } else if (reported.status === 'skip') {
+    step.code = 'SKIPPED';
+  } else if (id === 'tls' && result) {
+    // A passed tls step is judged here; dial's own warnings stay in the detail as it wrote them.
+    step.status = 'ok';
     certificateWarnings(step, result.certificate, input, facts);
     if (reported.status === 'warn' && step.status === 'ok') {
-      facts.message = JSON.stringify(detail.warnings ?? 'a warning');
+      facts.message = JSON.stringify(step.detail.warnings ?? 'a warning');
       addWarnings(step, ['TLS_WARNING'], facts);
     }
+  } else if (reported.status === 'warn') {
+    step.code = reported.code ?? 'WARNING';
   }
   if (step.status === 'warn' || step.status === 'fail') step.hint ??= hintFor(step.code, facts);
   step.detail.summary = summarize(step, facts);
   return step;
 }
 
-function absorbErrorFacts(error: TunnelError, facts: HintFacts): void {
-  const d = error.details;
-  if (d.proxy) facts.proxy = d.proxy;
-  if (d.proxyStatus) facts.proxyStatus = d.proxyStatus;
-  if (d.proxyAuthenticate) facts.proxyAuthenticate = d.proxyAuthenticate;
-  if (d.presented) facts.certificate = d.presented;
-  if (d.address) facts.address ??= d.address;
-}
-
+/** What the hints need from a step's detail (dial puts a failure's TunnelError details there). */
 function absorbDetailFacts(detail: Record<string, unknown>, facts: HintFacts): void {
   const str = (k: string) => (typeof detail[k] === 'string' ? (detail[k] as string) : undefined);
   const num = (k: string) => (typeof detail[k] === 'number' ? (detail[k] as number) : undefined);
   facts.proxy = str('proxy') ?? facts.proxy;
   facts.proxyStatus = num('proxyStatus') ?? facts.proxyStatus;
   facts.proxyAuthenticate = str('proxyAuthenticate') ?? facts.proxyAuthenticate;
-  const cert = detail.certificate as CertificateSummary | undefined;
-  if (cert && typeof cert === 'object' && typeof cert.fingerprint256Hex === 'string') facts.certificate = cert;
-}
-
-function failedFromError(id: Step, error: TunnelError, facts: HintFacts): DiagnosisStep {
-  facts.message = error.message;
-  const step: DiagnosisStep = {
-    id,
-    status: 'fail',
-    code: error.code,
-    durationMs: 0,
-    detail: { message: error.message, ...error.details },
-  };
-  step.hint = hintFor(error.code, facts);
-  step.detail.summary = summarize(step, facts);
-  return step;
-}
-
-/** A failure dial gave no step for (aborted, a bug): shown on the last step, never lost. */
-function unexpected(last: DiagnosisStep, failure: unknown, facts: HintFacts): DiagnosisStep {
-  const message = failure instanceof Error ? failure.message : String(failure);
-  facts.message = message;
-  const code = isTunnelError(failure) ? failure.code : 'UNEXPECTED';
-  return { ...last, status: 'fail', code, detail: { ...last.detail, message, summary: message }, hint: hintFor(code, facts) };
+  // The endpoint's address, not the proxy's.
+  if (!detail.proxy) facts.address ??= str('address')?.replace(/:\d+$/, '');
+  for (const key of ['certificate', 'presented']) {
+    const cert = detail[key] as CertificateSummary | undefined;
+    if (cert && typeof cert === 'object' && typeof cert.fingerprint256Hex === 'string') facts.certificate = cert;
+  }
 }
 
 /** On a direct route the proxy step says so, and warns when a plain browser here would use a proxy. */
 function directProxyStep(input: DiagnoseInput, reported: DialStep | undefined, facts: HintFacts): DiagnosisStep | undefined {
-  if (firstEntry(input.route)?.kind !== 'direct') return undefined;
+  const direct = reported ? reported.detail.route === 'DIRECT' : firstEntry(input.route)?.kind === 'direct';
+  if (!direct) return undefined;
   const reason = input.routeReason ?? 'route is DIRECT';
   const detail: Record<string, unknown> = { ...(reported?.detail ?? {}), route: 'DIRECT', reason };
   const browser = input.plainBrowserRoute;

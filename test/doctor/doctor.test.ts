@@ -3,7 +3,7 @@
  * Proxy cases with real squid are in proxy.test.ts, the nginx router in router.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
 import type { DiagnosisStep } from '../../tunnel/types';
@@ -116,12 +116,30 @@ describe('doctor: dns and tcp', () => {
   });
 });
 
+describe('doctor: a route it cannot use', () => {
+  it('reports a route the tunnel refuses (SOCKS) as a failure, not a throw', async () => {
+    const d = await diagnose(pinned(await sim(), { route: 'SOCKS5 127.0.0.1:1080' }));
+    const s = expectStep(d, 'dns', 'fail', 'UNEXPECTED');
+    expect(String(s.detail.message)).toContain('SOCKS5');
+  });
+});
+
 describe('doctor: proxy (without a proxy process)', () => {
   it('PROXY_UNREACHABLE when the proxy port is closed', async () => {
     const port = await freePort('127.0.0.1');
     const d = await diagnose(pinned(await sim(), { route: `PROXY 127.0.0.1:${port}`, routeReason: 'Endpoint → Proxy: Custom' }));
     const s = expectStep(d, 'proxy', 'fail', 'PROXY_UNREACHABLE');
     expect(s.hint).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('ROUTE_FALLBACK: "PROXY <dead>; DIRECT" works through DIRECT and says what it skipped', async () => {
+    const port = await freePort('127.0.0.1');
+    const d = await diagnose(pinned(await sim(), { route: `PROXY 127.0.0.1:${port}; DIRECT`, routeReason: 'system proxy (PAC)' }));
+    const p = expectWarning(d, 'proxy', 'ROUTE_FALLBACK');
+    expect(p.detail.earlierRoutes).toEqual([expect.objectContaining({ route: `PROXY 127.0.0.1:${port}`, code: 'PROXY_UNREACHABLE' })]);
+    expect(p.hint).toContain(`PROXY 127.0.0.1:${port}`);
+    expect(step(d, 'tcp')).toMatchObject({ status: 'ok' });
+    expect(step(d, 'websocket').code).toBe('OK');
   });
 
   it('SYSTEM_PROXY_WOULD_INTERCEPT: we go direct, a plain browser here would use the proxy', async () => {
@@ -169,6 +187,32 @@ describe('doctor: tls', () => {
     const d = await diagnose(pinned(s, { trust: { kind: 'ca', ca: ca.cert } }));
     const t = expectStep(d, 'tls', 'fail', 'TLS_NAME_MISMATCH');
     expect(t.hint).toContain('other.example');
+  });
+
+  it('TLS_HANDSHAKE_FAILED: a listener that accepts TCP and never speaks TLS', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const d = await diagnose({
+        ...pinned(await sim()),
+        upstream: { host: '127.0.0.1', port, pathPrefix: '/' },
+        timeouts: { connectMs: 5000, handshakeMs: 1500, httpMs: 5000 },
+      });
+      expect(step(d, 'tcp').status).toBe('ok');
+      const t = expectStep(d, 'tls', 'fail', 'TLS_HANDSHAKE_FAILED');
+      expect(t.hint).toContain('8443');
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('CERT_EXPIRED: a pinned certificate still passes after expiry, with a warning', async () => {
+    const s = await sim({ certValidity: { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - 2 * DAY) } });
+    const d = await diagnose(pinned(s));
+    const t = expectWarning(d, 'tls', 'CERT_EXPIRED');
+    expect(t.hint).toContain('expired');
+    expect(step(d, 'websocket').code).toBe('OK');
   });
 
   it('CERT_EXPIRES_SOON: pinned, valid for 10 more days', async () => {
