@@ -260,7 +260,7 @@ describe('ConnectionManager with the simulator', () => {
       await t.trustFirst(b);
       const ra = await t.opened(a);
       const rb = await t.opened(b);
-      const channels = [];
+      const channels: Array<{ ws: WebSocket }> = [];
       for (const r of [ra, rb]) {
         const { client } = await LaunchClient.signIn(r.launchUrl, certDir);
         channels.push(await client.channel('echo'), await client.channel('display'));

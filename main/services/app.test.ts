@@ -1,0 +1,206 @@
+/**
+ * createLauncherServices as the shells see it: every channel answered through dispatch (the
+ * contract's validation), events, health, the doctor and its report, .dcv export, trust and
+ * secrets handlers, shutdown. Desktops are the real simulator.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, type Channel, type EventName, type LauncherServices, type OpenResult, type Request, type Responses, type Result } from '../../preload/contract/api';
+import { startDemo } from '../browser-host/demo';
+import { dispatch } from '../dispatch';
+import { startSimulator, type Simulator } from '../../test/sim/simulator';
+import { createLauncherServices, type LauncherServicesOptions } from './app';
+import type { KeytarLike } from './secrets/keytar';
+
+const dirs: string[] = [];
+const running: LauncherServices[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.close()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const noKeytar = async (): Promise<KeytarLike> => {
+  throw new Error('no keytar in this test');
+};
+
+async function start(extra: Partial<LauncherServicesOptions> = {}, dataDir?: string) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'dcv-app-'));
+  dirs.push(dir);
+  const services = await createLauncherServices({ dataDir: dir, certDir: join(dir, 'certs'), env: {}, loadKeytar: noKeytar, ...extra });
+  running.push(services);
+  const events: Array<{ event: EventName; payload: any }> = [];
+  services.subscribe((event, payload) => events.push({ event, payload }));
+  const raw = <C extends Channel>(channel: C, request: Request<C>) => dispatch(services.handlers, channel, request) as Promise<Result<Responses[C]>>;
+  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Responses[C]> => {
+    const r = await raw(channel, request);
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+    return r.value;
+  };
+  return { dir, services, events, raw, call };
+}
+
+describe('createLauncherServices', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ name: 'agent-X' });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it('has a handler for every channel of the contract', async () => {
+    const { services } = await start();
+    expect(Object.keys(services.handlers).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('the demo seeds through the API (trusting without an earlier prompt reads the certificate now) and its desktops connect', async () => {
+    const demo = await startDemo();
+    try {
+      const { call, raw, services } = await start({}, demo.dataDir);
+      await demo.seed(services);
+      const a = await call('connection.open', { desktopId: 'demo-agent-a' });
+      expect(a.kind).toBe('opened');
+      const b = await call('connection.open', { desktopId: 'demo-agent-b' });
+      expect(b).toMatchObject({ kind: 'needs-trust', inspection: { key: `127.0.0.1:${demo.agents[1].port}`, state: 'untrusted' } });
+      // A fingerprint that is not what the endpoint presents is refused.
+      const wrong = await raw('trust.accept', { key: `127.0.0.1:${demo.agents[1].port}`, fingerprint: demo.agents[0].fingerprint, persist: false });
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      await services.close();
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it('connection events, health from the live connection, and a deleted desktop closes its tunnel', async () => {
+    const { call, raw, events } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    expect(await raw('trust.inspect', { desktopId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const inspection = await call('trust.inspect', { desktopId: 'd1' });
+    expect(inspection).toMatchObject({ key: `${sim.host}:${sim.port}`, state: 'untrusted' });
+    await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
+    const opened = (await call('connection.open', { desktopId: 'd1' })) as Extract<OpenResult, { kind: 'opened' }>;
+    expect(opened.kind).toBe('opened');
+    expect((await call('catalogue.get', {})).health.d1).toMatchObject({ status: 'ok' });
+    expect(events.filter((e) => e.event === 'connection.changed').map((e) => e.payload.state.kind)).toEqual(['connecting', 'open']);
+
+    // export.dcv: this tunnel is for a window, DCV Viewer cannot use it.
+    expect(await raw('export.dcv', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+
+    await call('desktop.delete', { id: 'd1' });
+    expect(await call('connection.list', {})).toEqual([]);
+    expect(events.filter((e) => e.event === 'connection.changed').at(-1)?.payload.state).toEqual({ kind: 'closed' });
+    expect(await raw('connection.open', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('export.dcv points DCV Viewer at the running tunnel of a .dcv profile', async () => {
+    const { call } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'agent x', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    await call('profile.save', { id: 'p', name: 'viewer', desktopId: 'd1', openIn: 'dcv-file' });
+    const inspection = await call('trust.inspect', { desktopId: 'd1' });
+    await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
+    const opened = (await call('connection.open', { desktopId: 'd1', profileId: 'p' })) as Extract<OpenResult, { kind: 'opened' }>;
+    expect(opened.dcvFile?.fileName).toBe('agent-x.dcv');
+    const exported = await call('export.dcv', { desktopId: 'd1' });
+    expect(exported.text).toContain(`port=${opened.connection.port}`);
+    expect(exported.text).toBe(opened.dcvFile?.text);
+  });
+
+  it('doctor.run streams its steps, sets the status dot, and the report leaves out the token and the proxy password', async () => {
+    const token = 'gw-token-7d1f9c2a';
+    const password = 'proxy-pass-55e0';
+    const { call, events } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'gw', name: 'gateway desk', endpointId: 'ep', route: { kind: 'gateway', port: sim.port, sessionId: 's-1' } }, authToken: token });
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: 'bob', password });
+    expect((await call('catalogue.get', {})).desktopsWithToken).toEqual(['gw']);
+
+    const before = await call('doctor.run', { desktopId: 'gw' });
+    // Not pinned yet: the system trust store names the self-signed certificate.
+    expect(before.ok).toBe(false);
+    expect(before.steps.find((s) => s.id === 'tls')).toMatchObject({ status: 'fail', code: 'TLS_UNTRUSTED' });
+    expect((await call('catalogue.get', {})).health.gw).toMatchObject({ status: 'fail', code: 'TLS_UNTRUSTED' });
+
+    const inspection = await call('trust.inspect', { desktopId: 'gw' });
+    await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: true });
+    const stepEvents = events.length;
+    const diagnosis = await call('doctor.run', { desktopId: 'gw' });
+    expect(diagnosis.ok).toBe(true);
+    const streamed = events.slice(stepEvents).filter((e) => e.event === 'doctor.step');
+    expect(streamed.map((e) => e.payload.step.id)).toEqual(diagnosis.steps.map((s) => s.id));
+    expect(streamed.every((e) => e.payload.desktopId === 'gw')).toBe(true);
+    expect(sim.stats().lastQuery).toContain('authToken=');
+    expect(['ok', 'warn']).toContain((await call('catalogue.get', {})).health.gw.status);
+    expect(events.slice(stepEvents).some((e) => e.event === 'catalogue.changed')).toBe(true);
+
+    for (const format of ['markdown', 'json'] as const) {
+      const report = await call('doctor.report', { desktopId: 'gw', format });
+      expect(report.fileName).toMatch(format === 'json' ? /^dcv-diagnosis-gateway-desk-.*\.json$/ : /\.md$/);
+      expect(report.text).toContain(`${sim.host}`);
+      expect(report.text).not.toContain(token);
+      expect(report.text).not.toContain(password);
+    }
+  });
+
+  it('secrets.setProxyPassword keeps a manual proxy\'s user name on the endpoint and the password out of the catalogue', async () => {
+    const { call, raw } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: 'vpce-1.example.com', proxy: { mode: 'manual', url: 'http://127.0.0.1:3128' } });
+    expect(await call('secrets.setProxyPassword', { endpointId: 'ep', username: 'carol', password: 's3cret' })).toMatchObject({ backend: 'memory' });
+    const view = await call('catalogue.get', {});
+    expect(view.catalogue.endpoints[0].proxy).toEqual({ mode: 'manual', url: 'http://127.0.0.1:3128', username: 'carol' });
+    expect(JSON.stringify(view)).not.toContain('s3cret');
+    expect(await raw('secrets.setProxyPassword', { endpointId: 'nope', username: 'x', password: 'y' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('doctor.explainProxy, trust.forget and trust.list', async () => {
+    const { call, raw } = await start({ env: { https_proxy: 'http://127.0.0.1:3128', no_proxy: '.internal' } });
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: 'vpce-1.example.com', proxy: { mode: 'env' } });
+    const explained = await call('doctor.explainProxy', { endpointId: 'ep' });
+    expect(explained.url).toBe('https://vpce-1.example.com:8443/');
+    expect(explained.effective.route).toBe('PROXY 127.0.0.1:3128');
+    expect(await raw('doctor.explainProxy', { endpointId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await raw('trust.forget', { key: 'not a key' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call('trust.forget', { key: 'vpce-1.example.com:8443' })).toEqual({ removed: false });
+    expect(await call('trust.list', {})).toEqual([]);
+    expect(await call('settings.set', { language: 'en' })).toEqual({ language: 'en', view: 'list' });
+  });
+
+  it('a failing secret store becomes a Result error, never an exception', async () => {
+    // A keychain that answers the probe and then fails, like a keyring that locks mid-session.
+    const broken: KeytarLike = {
+      getPassword: async (_s, account) => (account.startsWith('probe:') ? probeValue : fail()),
+      setPassword: async (_s, account, value) => void (account.startsWith('probe:') ? (probeValue = value) : fail()),
+      deletePassword: async () => true,
+    };
+    let probeValue: string | null = null;
+    const fail = (): never => {
+      throw new Error('the keyring is locked');
+    };
+    const { call, raw } = await start({ loadKeytar: async () => broken });
+    expect(await call('secrets.status', {})).toMatchObject({ backend: 'keychain' });
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' } });
+    expect(await raw('desktop.save', { desktop: { id: 'gw', name: 'gw', endpointId: 'ep', route: { kind: 'gateway', port: sim.port, sessionId: 's' } }, authToken: 't' })).toMatchObject({
+      ok: false,
+      error: { code: 'STORE_ERROR' },
+    });
+    const open = await raw('connection.open', { desktopId: 'gw' });
+    expect(open).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    if (!open.ok) expect(open.error.message).toContain('keyring is locked');
+  });
+
+  it('close() closes every tunnel; later opens are refused', async () => {
+    const { call, raw, services } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    const inspection = await call('trust.inspect', { desktopId: 'd1' });
+    await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
+    expect((await call('connection.open', { desktopId: 'd1' })).kind).toBe('opened');
+    await services.close();
+    await services.close();
+    expect(await call('connection.list', {})).toEqual([]);
+    expect(await raw('connection.open', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+});
