@@ -8,11 +8,11 @@ import { lookup } from 'node:dns/promises';
 import { X509Certificate } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import { isExpired, isNotYetValid, namesHost, summarizeCertificate } from './certificate';
+import { namesHost, summarizeCertificate } from './certificate';
 import { connectThroughProxy } from './connect-proxy';
 import { type CertificateSummary, isTunnelError, TunnelError, type TunnelErrorCode } from './errors';
-import { fingerprintMatches, parseFingerprint } from './fingerprint';
 import { formatHostPort, formatRouteEntry, parseProxyList } from './proxy-list';
+import { errorText, parsePins, presentedChain, type Verify, verifyChain, verifyPin } from './tls-verify';
 import type { DialOptions, DialResult, DialStep, ProxyCredentials, RouteEntry, TrustPolicy } from './types';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -21,8 +21,6 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const KEEPALIVE_DELAY_MS = 30_000;
 
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA', 'ESERVFAIL', 'ENONAME']);
-
-type Verify = (socket: TLSSocket, summary: CertificateSummary) => { status: 'ok' | 'warn'; detail: Record<string, unknown> };
 
 interface Attempt {
   target: DialOptions['target'];
@@ -404,65 +402,6 @@ function handshake(
     () => new TunnelError('TLS_HANDSHAKE_FAILED', `TLS handshake with ${host} did not complete within ${timeoutMs} ms`, { timeout: true }),
     signal,
   );
-}
-
-function parsePins(fingerprints: string[]): Buffer[] {
-  if (!Array.isArray(fingerprints) || fingerprints.length === 0) throw new Error('dial: pin trust needs at least one fingerprint');
-  return fingerprints.map((f) => {
-    try {
-      return parseFingerprint(f);
-    } catch (e) {
-      throw new Error(`dial: pinned ${(e as Error).message}`);
-    }
-  });
-}
-
-/** The pin is what the user trusted: an expired or misnamed pinned certificate still passes, with a warning. */
-function verifyPin(summary: CertificateSummary, pins: Buffer[], expected: string[]): ReturnType<Verify> {
-  const der = new X509Certificate(summary.pem).raw;
-  if (!fingerprintMatches(der, pins)) {
-    throw new TunnelError('TLS_PIN_MISMATCH', `the certificate presented (${summary.fingerprint256Hex}) is not the pinned one`, { expected, presented: summary });
-  }
-  const warnings: string[] = [];
-  if (isExpired(summary)) warnings.push(`certificate expired on ${summary.validTo}`);
-  if (isNotYetValid(summary)) warnings.push(`certificate is not valid before ${summary.validFrom}`);
-  return { status: warnings.length ? 'warn' : 'ok', detail: { pin: 'matched', ...(warnings.length ? { warnings, expired: isExpired(summary) } : {}) } };
-}
-
-function verifyChain(socket: TLSSocket, summary: CertificateSummary, targetHost: string): ReturnType<Verify> {
-  const host = targetHost.replace(/^\[(.*)\]$/, '$1');
-  if (!socket.authorized) {
-    const reason = errorText(socket.authorizationError) ?? 'not trusted';
-    if (reason === 'CERT_HAS_EXPIRED') {
-      throw new TunnelError('TLS_EXPIRED', `the certificate of ${host} expired on ${summary.validTo}`, { presented: summary, authorizationError: reason });
-    }
-    throw new TunnelError('TLS_UNTRUSTED', `the certificate of ${host} is not trusted (${reason})`, { presented: summary, authorizationError: reason });
-  }
-  if (!namesHost(summary, host)) {
-    throw new TunnelError('TLS_NAME_MISMATCH', `the certificate does not name ${host} (it names ${namesOf(summary)})`, { presented: summary, host });
-  }
-  return { status: 'ok', detail: { authorized: true } };
-}
-
-function namesOf(s: CertificateSummary): string {
-  return s.subjectAltName.length ? s.subjectAltName.join(', ') : s.subject || 'nothing';
-}
-
-function errorText(e: Error | string | undefined | null): string | undefined {
-  if (!e) return undefined;
-  return typeof e === 'string' ? e : ((e as NodeJS.ErrnoException).code ?? e.message);
-}
-
-function presentedChain(socket: TLSSocket): CertificateSummary[] {
-  const chain: CertificateSummary[] = [];
-  const seen = new Set<string>();
-  for (let c: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); c?.raw; c = c.issuerCertificate) {
-    const summary = summarizeCertificate(new X509Certificate(c.raw));
-    if (seen.has(summary.fingerprint256)) break; // a self-signed root points at itself
-    seen.add(summary.fingerprint256);
-    chain.push(summary);
-  }
-  return chain;
 }
 
 // ---------------------------------------------------------------------------------------------
