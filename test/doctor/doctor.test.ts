@@ -4,12 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
 import type { DiagnosisStep } from '../../tunnel/types';
 import { needBinaries } from '../peers/binaries';
 import { freePort } from '../peers/process';
-import { makeSelfSignedCert, startSimulator, type Simulator } from '../sim/simulator';
+import { fingerprintOf, makeSelfSignedCert, startSimulator, type Simulator } from '../sim/simulator';
 import { issue, makeCa } from './ca';
 import { expectStep, expectWarning, step } from './helpers';
 
@@ -288,6 +289,21 @@ describe('doctor: http and websocket', () => {
     expect(w.detail).toMatchObject({ status: 302, headers: { location: broker } });
     expect(w.hint).toContain(broker);
     expect(w.hint).toContain('auth-token-verifier');
+  });
+
+  it('UPSTREAM_RESET: a TLS server that closes instead of answering the page', async () => {
+    const { key, cert } = makeSelfSignedCert({ cn: 'dcv-gateway', san: ['127.0.0.1'] });
+    const mute = createTlsServer({ key, cert }, (socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    try {
+      const port = (mute.address() as AddressInfo).port;
+      const d = await diagnose({ ...pinned(await sim()), upstream: { host: '127.0.0.1', port, pathPrefix: '/' }, trust: { kind: 'pin', fingerprints: [fingerprintOf(cert)] } });
+      expect(step(d, 'tls').status).toBe('ok');
+      const h = expectStep(d, 'http', 'fail', 'UPSTREAM_RESET');
+      expect(h.hint).toContain('closed the connection');
+    } finally {
+      mute.close();
+    }
   });
 
   it('carries the auth token on the page and on auth, as a browser would', async () => {
