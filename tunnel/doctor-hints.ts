@@ -142,7 +142,7 @@ const HINTS: Record<string, HintText> = {
     if (f.status === 403) {
       const h = hostOnly(f.hostHeader ?? f.host);
       return (
-        `${path} answered 403 to Host: ${f.hostHeader ?? '?'}. dcv.conf [connectivity] allowed-http-host-regex must accept "${h}", ` +
+        `${path} answered 403 to Host: ${f.hostHeader ?? '?'}. dcv.conf [security] allowed-http-host-regex must accept "${h}", ` +
         `e.g. allowed-http-host-regex = "^(${literal(h)}|<the names it already allows>)$"; or set Endpoint → Host header override to a name the regex accepts.`
       );
     }
@@ -168,7 +168,7 @@ const HINTS: Record<string, HintText> = {
       : `The server refuses the Host or the Origin. `;
     return (
       `${f.path ?? 'auth'} answered 403. We sent Host: ${f.hostHeader ?? '?'} and Origin: ${f.origin ?? '?'}. ${culprit}` +
-      `On the server, dcv.conf [connectivity] allowed-ws-origin-regex must match "${f.origin ?? ''}" ` +
+      `On the server, dcv.conf [security] allowed-ws-origin-regex must match "${f.origin ?? ''}" ` +
       `(e.g. allowed-ws-origin-regex = "^https://(${literal(h)}|<names it already allows>)(:[0-9]+)?$") and allowed-http-host-regex must match "${h}". ` +
       `Or set Endpoint → Origin override (and Host header override) to values those regexes already accept.`
     );
