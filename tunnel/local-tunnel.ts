@@ -404,12 +404,19 @@ function answer(req: IncomingMessage, res: ServerResponse, a: ErrorAnswer): void
   res.end(req.method === 'HEAD' ? undefined : a.body);
 }
 
+/** Sockets whose clientError answer is on its way out. */
+const answeredClientErrors = new WeakSet<TLSSocket>();
+
 /**
  * Node's own clientError answer is written and then destroyed at once, which over TLS loses
- * it: end() instead, so the page (or a test) sees the 431/408/400.
+ * it: end() instead, so the page (or a test) sees the 431/408/400. The parser reports again
+ * on bytes that were already in flight (an 80 KB head arrives in several chunks): that must
+ * not destroy the socket before the answer is out; the timer below still does.
  */
 function onClientError(e: NodeJS.ErrnoException, socket: TLSSocket): void {
+  if (answeredClientErrors.has(socket)) return;
   if (!socket.writable || socket.bytesWritten > 0 || e.code === 'ECONNRESET') return void socket.destroy();
+  answeredClientErrors.add(socket);
   const status = e.code === 'HPE_HEADER_OVERFLOW' ? 431 : e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.setTimeout(5_000, () => socket.destroy());
