@@ -11,7 +11,6 @@ z.config({ jitless: true });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-document.documentElement.lang = 'ja';
 createRoot(root).render(
   <StrictMode>
     <App services={createServices(pickBridge())} />

@@ -101,7 +101,7 @@ export function useFeature<K extends keyof Stores, U>(name: K, selector: (state:
   return useStore<StoreApi<StateOf<K>>, U>(store, selector);
 }
 
-/** The actions of a feature store (stable functions; no re-render on state changes). */
+/** The actions of a feature store, without subscribing. The functions are stable; the object is not (never use it as an effect dependency). */
 export function useActions<K extends keyof Stores>(name: K): StateOf<K> {
   return useServices().stores[name].getState() as StateOf<K>;
 }

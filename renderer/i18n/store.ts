@@ -8,10 +8,15 @@ export interface I18nState {
 
 /** Japanese first: the first users read Japanese. */
 export function createI18nStore(initial: Lang = 'ja') {
+  // <html lang> picks the CJK font and tells screen readers how to speak the page.
+  const mark = (lang: Lang) => {
+    if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  };
+  mark(initial);
   return createStore<I18nState>()((set) => ({
     lang: initial,
     setLang: (lang) => {
-      if (typeof document !== 'undefined') document.documentElement.lang = lang;
+      mark(lang);
       set({ lang });
     },
   }));

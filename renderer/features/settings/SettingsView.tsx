@@ -38,9 +38,10 @@ export function SettingsView() {
   const settings = useActions('settings');
   const { setSettings } = useActions('catalogue');
 
+  const { load } = settings;
   useEffect(() => {
-    void settings.load();
-  }, [settings]);
+    void load();
+  }, [load]);
 
   return (
     <div className="view settings">

@@ -1,0 +1,111 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Diagnosis } from '../../../tunnel/types';
+import { certificate, createFakeApi, desktop, endpoint, ok } from '../../test/fakeApi';
+import { renderApp } from '../../test/render';
+
+const catalogue = { endpoints: [endpoint()], desktops: [desktop({ id: 'd1', name: 'Agent 1' })] };
+
+const diagnosis: Diagnosis = {
+  ok: false,
+  target: 'vpce-0abc-xyz.vpce-svc-0123.ap-northeast-1.vpce.amazonaws.com:50001',
+  startedAt: '2025-03-01T09:00:00.000Z',
+  steps: [
+    { id: 'dns', status: 'ok', code: 'OK', durationMs: 2.4, detail: { addresses: ['10.213.66.188'], summary: 'resolved to 10.213.66.188' } },
+    { id: 'tcp', status: 'ok', code: 'OK', durationMs: 12, detail: { address: '10.213.66.188' } },
+    { id: 'proxy', status: 'warn', code: 'SYSTEM_PROXY_WOULD_INTERCEPT', durationMs: 0, detail: { route: 'DIRECT' }, hint: 'Add 10.213.66.188 to no_proxy (from main).' },
+    { id: 'tls', status: 'fail', code: 'TLS_UNTRUSTED', durationMs: 30, detail: { protocol: 'TLSv1.3', certificate: certificate() }, hint: 'Pin it (from main).' },
+    { id: 'http', status: 'skip', code: 'SKIPPED', durationMs: 0, detail: { reason: 'tls failed' } },
+  ],
+};
+
+function setUp() {
+  const api = createFakeApi(catalogue);
+  let finish: () => void = () => {};
+  api.handle('doctor.run', () => new Promise((resolve) => (finish = () => resolve(ok(diagnosis)))));
+  api.handle('doctor.explainProxy', () =>
+    ok({
+      url: 'https://vpce-0abc-xyz:50001/',
+      effective: { route: 'DIRECT', reason: 'Endpoint → Proxy: system; no_proxy matched' },
+      sources: [
+        { source: 'env', says: 'https_proxy=http://proxy:8080', matched: '.vpce.amazonaws.com' },
+        { source: 'system', says: 'PROXY proxy:8080' },
+      ],
+      plainBrowser: { route: 'PROXY proxy:8080', reason: 'system proxy settings do not exclude the endpoint', wouldIntercept: true },
+    }),
+  );
+  api.handle('doctor.report', (r) => ok({ fileName: `report.${r.format === 'json' ? 'json' : 'md'}`, text: `# Report (${r.format})` }));
+  return { api, finish: () => finish() };
+}
+
+describe('Troubleshooting', () => {
+  it('runs doctor.run, shows steps live, then the timeline with icons, durations, details, hints and the certificate', async () => {
+    const { api, finish } = setUp();
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: 'Troubleshoot Agent 1' }));
+    const timeline = await screen.findByRole('list', { name: 'Diagnosis steps' });
+    expect(within(timeline).getByText('Checking…')).toBeInTheDocument();
+    api.emit('doctor.step', { desktopId: 'd1', step: diagnosis.steps[0] });
+    expect(await within(timeline).findByText('Name lookup (DNS)')).toBeInTheDocument();
+
+    finish();
+    await waitFor(() => expect(within(timeline).queryByText('Checking…')).not.toBeInTheDocument());
+    const items = within(timeline).getAllByRole('listitem');
+    expect(items.map((li) => li.className)).toEqual([
+      'timeline-step status-ok',
+      'timeline-step status-ok',
+      'timeline-step status-warn',
+      'timeline-step status-fail',
+      'timeline-step status-skip',
+    ]);
+    expect(within(items[3]).getByRole('img', { name: 'Failed' })).toBeInTheDocument();
+    expect(within(items[0]).getByText('2.4 ms')).toBeInTheDocument();
+    expect(within(items[0]).getByText('resolved to 10.213.66.188')).toBeInTheDocument();
+    expect(within(items[2]).getByText('Add 10.213.66.188 to no_proxy (from main).')).toHaveClass('hint');
+    expect(within(items[3]).getByText('Pin it (from main).')).toHaveClass('hint');
+    expect(within(items[3]).getByText('TLSv1.3')).toBeInTheDocument();
+    expect(within(items[3]).getByText(certificate().fingerprint256)).toBeInTheDocument();
+    // Hints only where something is to be done.
+    expect(within(items[0]).queryByText(/from main/)).not.toBeInTheDocument();
+    expect(screen.getByText(/is not reachable/)).toBeInTheDocument();
+  });
+
+  it('explains the proxy route with the plain-browser verdict in a callout', async () => {
+    const { api, finish } = setUp();
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: 'Troubleshoot Agent 1' }));
+    finish();
+    const section = await screen.findByRole('region', { name: 'Proxy route' });
+    expect(api.callsTo('doctor.explainProxy')).toEqual([{ endpointId: 'ep1' }]);
+    expect(within(section).getByText('DIRECT')).toBeInTheDocument();
+    expect(within(section).getByText('(matched .vpce.amazonaws.com)')).toBeInTheDocument();
+    const verdict = within(section).getByRole('note');
+    expect(verdict).toHaveClass('callout-warn');
+    expect(within(verdict).getByText('A plain browser on this machine would send this endpoint to the proxy.')).toBeInTheDocument();
+  });
+
+  it('copies the redacted markdown report to the clipboard', async () => {
+    const { api, finish } = setUp();
+    const { user } = renderApp(api);
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await user.click(await screen.findByRole('button', { name: 'Troubleshoot Agent 1' }));
+    finish();
+    await user.click(await screen.findByRole('button', { name: 'Copy report' }));
+    expect(await screen.findByText('Copied to the clipboard.')).toBeInTheDocument();
+    expect(writeText).toHaveBeenCalledWith('# Report (markdown)');
+    expect(api.callsTo('doctor.report')).toEqual([{ desktopId: 'd1', format: 'markdown' }]);
+  });
+
+  it('translates hints by code in Japanese', async () => {
+    const { api, finish } = setUp();
+    api.view.catalogue.settings.language = 'ja';
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: 'Agent 1 のトラブルシューティング' }));
+    finish();
+    const timeline = await screen.findByRole('list', { name: '診断の手順' });
+    await waitFor(() => expect(within(timeline).getAllByRole('listitem')).toHaveLength(5));
+    expect(within(timeline).getByText(/この証明書はまだ信頼されていません/)).toBeInTheDocument();
+    expect(within(timeline).getByText('証明書 (TLS)')).toBeInTheDocument();
+  });
+});
