@@ -1,11 +1,13 @@
 /**
  * Plain HTTP requests from the page to the upstream, streamed both ways over a keep-alive pool
- * of verified TLS connections. Bodies are piped, never buffered.
+ * of verified TLS connections. Bodies are streamed (pump), never buffered whole.
  */
 import { Agent, request as httpRequest, type ClientRequest, type ClientRequestArgs, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TunnelError, isTunnelError } from './errors';
 import { upstreamErrorAnswer } from './error-page';
+import { pump } from './pump';
 import { rewriteRequestHeaders, rewriteResponseHeaders, type RewriteContext } from './rewrite';
 import type { DialResult } from './types';
 
@@ -16,7 +18,7 @@ import type { DialResult } from './types';
 export class UpstreamPool extends Agent {
   constructor(
     private readonly dialUpstream: () => Promise<DialResult>,
-    options: { maxSockets?: number; maxFreeSockets?: number; freeSocketTimeoutMs?: number } = {},
+    options: { maxSockets?: number; maxFreeSockets?: number; idleTimeoutMs?: number } = {},
   ) {
     super({
       keepAlive: true,
@@ -24,10 +26,17 @@ export class UpstreamPool extends Agent {
       // A browser opens at most 6 per host; the page's assets plus a few parallel XHRs fit.
       maxSockets: options.maxSockets ?? 16,
       maxFreeSockets: options.maxFreeSockets ?? 8,
-      // Drop idle pooled connections before a server or an NLB (350 s) silently does.
-      timeout: options.freeSocketTimeoutMs ?? 30_000,
+      // Idle time in the pool before a socket is closed (shortened by a server's
+      // "Keep-Alive: timeout=N"), so a reused connection is one the server still holds.
+      timeout: options.idleTimeoutMs ?? 30_000,
       scheduling: 'lifo',
     });
+  }
+
+  /** Disarm the idle timer while a request uses the socket: an armed one is refreshed on every chunk. */
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
+    (socket as Socket).setTimeout(0);
+    super.reuseSocket(socket, request);
   }
 
   override createConnection(_options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {
@@ -76,16 +85,20 @@ export function forwardHttp(fw: HttpForwarder, req: IncomingMessage, res: Server
       headers,
       setHost: false,
     }));
-    up.setTimeout(fw.responseTimeoutMs ?? 60_000, () => {
-      up.destroy(new TunnelError('UPSTREAM_TIMEOUT', `no answer from the upstream within ${Math.round((fw.responseTimeoutMs ?? 60_000) / 1000)} s`));
+    // From the request fully sent to the answer's head; a plain timer, nothing per chunk.
+    const timeoutMs = fw.responseTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    up.once('finish', () => {
+      if (!answered) timer = setTimeout(() => up.destroy(new TunnelError('UPSTREAM_TIMEOUT', `no answer from the upstream within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
     });
+    up.once('close', () => clearTimeout(timer));
 
     up.on('continue', () => res.writeContinue());
     up.on('response', (upRes) => {
       answered = true;
-      up.setTimeout(0);
+      clearTimeout(timer);
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, rewriteResponseHeaders(upRes.rawHeaders, fw.rewrite));
-      upRes.pipe(res);
+      pump(upRes, res);
       // A body cut short upstream must look cut short to the page, not complete.
       upRes.on('close', () => {
         if (!upRes.complete) res.destroy();
@@ -107,7 +120,7 @@ export function forwardHttp(fw: HttpForwarder, req: IncomingMessage, res: Server
 
     if (hasBody) {
       if (expectContinue) up.flushHeaders();
-      req.pipe(up);
+      pump(req, up);
     } else {
       up.end();
     }

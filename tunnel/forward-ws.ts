@@ -1,7 +1,7 @@
 /**
  * WebSocket upgrades: a fresh verified connection per socket, the request head rewritten like
  * HTTP's, the upstream's answer head rewritten (Location, Set-Cookie, HSTS) and relayed
- * whatever it is, then raw bytes piped both ways. No frame is ever parsed.
+ * whatever it is, then raw bytes pumped both ways. No frame is ever parsed.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { TunnelError } from './errors';
 import { asPlainText, rawResponse, upstreamErrorAnswer } from './error-page';
 import { toTunnelError } from './forward-http';
+import { pump } from './pump';
 import { rewriteRequestHeaders, rewriteResponseHeaders, type RewriteContext } from './rewrite';
 import type { DialResult } from './types';
 
@@ -114,9 +115,8 @@ function splice(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, webso
   };
   client.once('close', onClose);
   upstream.once('close', onClose);
-  upstream.pipe(client);
-  client.pipe(upstream);
-  client.resume();
+  pump(upstream, client);
+  pump(client, upstream);
 }
 
 interface ResponseHead {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test/peers/process';
 import { makeSelfSignedCert } from '../test/sim/cert';
@@ -149,7 +150,7 @@ describe('access control', () => {
     try {
       const c = new TunnelClient(capped);
       await c.signIn();
-      const idle = [];
+      const idle: TLSSocket[] = [];
       for (let i = 0; i < 3; i++) idle.push(await c.raw());
       await eventually(() => capped.stats().activeSockets === 3, 'three idle connections');
       const oldestClosed = new Promise<void>((r) => idle[0].once('close', () => r()));
@@ -337,6 +338,7 @@ describe('a tiny upstream for what the simulator does not do', () => {
         setTimeout(() => res.end('two'), 20);
         return;
       }
+      if (req.url === '/hang') return; // never answers
       if (req.url === '/cut') {
         res.writeHead(200, { 'Content-Length': '1000000' });
         res.write(Buffer.alloc(1000));
@@ -384,6 +386,27 @@ describe('a tiny upstream for what the simulator does not do', () => {
     const res = await c.get('/chunked');
     expect(res.headers['transfer-encoding']).toBe('chunked');
     expect(res.text).toBe('one,two');
+  });
+
+  it('an upstream that never answers: 504 UPSTREAM_TIMEOUT', async () => {
+    const { fingerprintOf } = await import('../test/sim/cert');
+    const impatient = await LocalTunnel.start({
+      upstream: { host: '127.0.0.1', port, pathPrefix: '/' },
+      route: 'DIRECT',
+      trust: { kind: 'pin', fingerprints: [fingerprintOf(pem.cert)] },
+      certDir: testCertDir(),
+      upstreamResponseTimeoutMs: 300,
+    });
+    try {
+      const ic = new TunnelClient(impatient);
+      await ic.signIn();
+      const res = await ic.get('/hang', { Accept: 'application/json' });
+      expect(res.status).toBe(504);
+      expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'UPSTREAM_TIMEOUT', step: 'http' } });
+      expect((await ic.get('/etag')).status).toBe(200);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('cuts the page’s response when the upstream cuts its body, and keeps serving', async () => {

@@ -42,6 +42,8 @@ export interface LocalTunnelOptions {
   launchTokenTtlMs?: number;
   connectTimeoutMs?: number;
   handshakeTimeoutMs?: number;
+  /** From a request fully sent upstream to its answer's head; beyond it the page gets 504 UPSTREAM_TIMEOUT. Default 60 000. */
+  upstreamResponseTimeoutMs?: number;
   /** Sockets that have not presented the session cookie yet; beyond this, the oldest of them is dropped. Default 64. */
   maxUnauthenticatedSockets?: number;
   /**
@@ -295,7 +297,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     if (admitted.kind === 'refuse') return answer(req, res, admitted.answer);
     this.authenticate(req.socket as TLSSocket, 'http', (req.url ?? '/').split('?')[0]);
     forwardHttp(
-      { pool: this.pool, rewrite: this.rewrite, upstream: this.opts.upstream, onError: (e) => this.recordError(e) },
+      {
+        pool: this.pool,
+        rewrite: this.rewrite,
+        upstream: this.opts.upstream,
+        responseTimeoutMs: this.opts.upstreamResponseTimeoutMs,
+        onError: (e) => this.recordError(e),
+      },
       req,
       res,
       admitted.upstreamPath,
@@ -337,6 +345,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
         rewrite: this.rewrite,
         dial: () => this.dialUpstream(),
         track: (s) => this.trackUpstream(s),
+        responseTimeoutMs: this.opts.upstreamResponseTimeoutMs,
         onError: (e) => this.recordError(e),
         onOpen: () => state && this.openChannel(state, { kind: 'websocket', path }),
         onClose: () => state && this.closeChannel(state),
