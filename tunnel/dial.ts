@@ -61,6 +61,8 @@ export interface InspectOptions {
   proxyCredentials?: ProxyCredentials;
   timeouts?: { connectMs?: number; handshakeMs?: number };
   signal?: AbortSignal;
+  /** Each step as it ends, as dial reports them (Connect shows first-use progress from these). */
+  onStep?: DialOptions['onStep'];
 }
 
 export interface InspectResult {
@@ -93,7 +95,10 @@ export async function inspectCertificate(opts: InspectOptions): Promise<InspectR
     connectTimeoutMs: opts.timeouts?.connectMs,
     handshakeTimeoutMs: opts.timeouts?.handshakeMs,
     signal: opts.signal,
-    onStep: (s) => steps.push(s),
+    onStep: (s) => {
+      steps.push(s);
+      opts.onStep?.(s);
+    },
   };
   const inspectOnly: Verify = (socket) => ({
     status: 'ok',

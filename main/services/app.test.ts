@@ -4,6 +4,7 @@
  * secrets handlers, shutdown. Desktops are the real simulator.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,17 @@ afterAll(async () => {
   await Promise.all(running.map((s) => s.close()));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** A port nothing listens on (taken, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
 
 const noKeytar = async (): Promise<KeytarLike> => {
   throw new Error('no keytar in this test');
@@ -84,7 +96,7 @@ describe('createLauncherServices', () => {
     const opened = (await call('connection.open', { desktopId: 'd1' })) as Extract<OpenResult, { kind: 'opened' }>;
     expect(opened.kind).toBe('opened');
     expect((await call('catalogue.get', {})).health.d1).toMatchObject({ status: 'ok' });
-    expect(events.filter((e) => e.event === 'connection.changed').map((e) => e.payload.state.kind)).toEqual(['connecting', 'open']);
+    expect(events.filter((e) => e.event === 'connection.changed').map((e) => e.payload.state.kind)).toEqual(['connecting', 'connecting', 'connecting', 'connecting', 'open']);
 
     // export.dcv: this tunnel is for a window, DCV Viewer cannot use it.
     expect(await raw('export.dcv', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
@@ -93,6 +105,53 @@ describe('createLauncherServices', () => {
     expect(await call('connection.list', {})).toEqual([]);
     expect(events.filter((e) => e.event === 'connection.changed').at(-1)?.payload.state).toEqual({ kind: 'closed' });
     expect(await raw('connection.open', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('connection.open streams its progress: dns → tcp → proxy → tls, first use and opening, before the result', async () => {
+    const { call, events } = await start();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    /** The events one open sent, with a marker where its result arrived. */
+    const during = async () => {
+      const from = events.length;
+      const result = await call('connection.open', { desktopId: 'd1' });
+      events.push({ event: 'result' as EventName, payload: result.kind });
+      return events.slice(from).map((e) =>
+        e.event === 'doctor.step' ? `${e.payload.desktopId} ${e.payload.step.id} ${e.payload.step.status}`
+        : e.event === 'connection.changed' ? `${e.payload.state.kind} ${e.payload.state.step ?? ''}`.trim()
+        : e.event === ('result' as EventName) ? `result ${e.payload}`
+        : e.event,
+      );
+    };
+
+    // First use: the certificate is read over the same steps, nothing listens yet.
+    expect((await during()).filter((e) => e !== 'catalogue.changed')).toEqual(['d1 dns skip', 'd1 tcp ok', 'd1 proxy skip', 'd1 tls ok', 'result needs-trust']);
+    const inspection = await call('trust.inspect', { desktopId: 'd1' });
+    await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
+
+    // Opening: the connection says which step is under way, each step as it ends, then open.
+    expect((await during()).filter((e) => e !== 'catalogue.changed')).toEqual([
+      'connecting dns',
+      'd1 dns skip',
+      'connecting tcp',
+      'd1 tcp ok',
+      'connecting proxy',
+      'd1 proxy skip',
+      'connecting tls',
+      'd1 tls ok',
+      'open',
+      'result opened',
+    ]);
+    const tls = events.filter((e) => e.event === 'doctor.step').at(-1)!.payload.step;
+    expect(tls).toMatchObject({ id: 'tls', code: 'OK', detail: { certificate: { fingerprint256: sim.fingerprint } } });
+
+    // A failure lands on its step, and the result names the same one.
+    const closedPort = await freePort();
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: closedPort } } });
+    const failed = await during();
+    expect(failed.filter((e) => e.startsWith('d1 '))).toEqual(['d1 dns skip', 'd1 tcp fail']);
+    expect(failed.at(-1)).toBe('result failed');
+    expect(events.filter((e) => e.event === 'doctor.step').at(-1)!.payload.step).toMatchObject({ id: 'tcp', code: 'TCP_REFUSED' });
   });
 
   it('export.dcv points DCV Viewer at the running tunnel of a .dcv profile', async () => {

@@ -157,7 +157,11 @@ describe('ConnectionManager with the simulator', () => {
     expect(again.launchUrl).not.toBe(r.launchUrl);
     expect(t.manager.list()).toHaveLength(1);
     expect(t.store.catalogue().recents[0]).toMatchObject({ desktopId: id, outcome: 'ok' });
-    expect(t.states(id).map((s) => s.kind)).toEqual(['connecting', 'open']);
+    // The connection says which step of its check dial is under way (dns is skipped for an IP).
+    expect(t.states(id).map((s) => (s.kind === 'connecting' ? s.step : s.kind))).toEqual(['dns', 'tcp', 'proxy', 'tls', 'open']);
+    // Each step as it ended: the first-use inspection's, then the check dial's.
+    const steps = t.events.filter((e) => e.event === 'doctor.step').map((e) => (e.payload as Events['doctor.step']).step.id);
+    expect(steps).toEqual(['dns', 'tcp', 'proxy', 'tls', 'dns', 'tcp', 'proxy', 'tls']);
 
     expect(await t.manager.close(id)).toBe(true);
     expect(t.states(id).at(-1)).toEqual({ kind: 'closed' });
@@ -345,7 +349,7 @@ describe('ConnectionManager when the desktop goes away', () => {
       expect(t.manager.health()[id]).toMatchObject({ status: 'fail', code: 'TLS_PIN_MISMATCH' });
       // Time for probes that must not come: still failed, never reconnecting.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(t.states(id).map((s) => s.kind)).toEqual(['connecting', 'open', 'failed']);
+      expect(t.states(id).map((s) => s.kind).filter((k) => k !== 'connecting')).toEqual(['open', 'failed']);
       expect(sim.stats().httpRequests + sim.stats().upgrades).toBe(0);
       // Opening again shows the change instead of connecting.
       expect((await t.open(id)).kind).toBe('certificate-changed');

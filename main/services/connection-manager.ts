@@ -4,7 +4,10 @@
  *   catalogue → endpoint + desktop + profile → DesktopTarget
  *   ProxyPolicy → route (+ credentials from the secret store)
  *   TrustStore  → pins; none yet → inspect the certificate (no HTTP byte) → 'needs-trust'
- *   LocalTunnel.start → one check() dial through the whole path → 'opened'
+ *   LocalTunnel.start → one check dial through the whole path → 'opened'
+ *
+ * While it works, each step of the dial (dns → tcp → proxy → tls) is streamed as it ends
+ * ('doctor.step') and the connection says which step is under way ('connecting').
  *
  * Every answer that needs the user (trust, a changed certificate, proxy credentials) comes
  * back as a value: each user decision leads to exactly one new attempt, nothing here loops.
@@ -14,12 +17,13 @@
  */
 import type { ConnectionInfo, ConnectionState, EventName, Events, OpenResult, Result, TrustEntry, TrustInspection } from '../../preload/contract/api';
 import type { Catalogue, Desktop, Endpoint, Profile } from '../../preload/contract/model';
-import { inspectCertificate } from '../../tunnel/dial';
+import { dial, inspectCertificate } from '../../tunnel/dial';
 import { hintFor, type HintFacts } from '../../tunnel/doctor-hints';
 import { isTunnelError, TunnelError, type TunnelErrorCode } from '../../tunnel/errors';
 import { toTunnelError } from '../../tunnel/forward-http';
 import { LocalTunnel } from '../../tunnel/local-tunnel';
-import type { ProxyCredentials, TunnelStats } from '../../tunnel/types';
+import type { DialStep, ProxyCredentials, TrustPolicy, TunnelStats } from '../../tunnel/types';
+import { OPEN_STEPS, progressStep, stepAfter } from './connect-progress';
 import { desktopTarget, type DesktopTarget } from './desktop-target';
 import type { ProxyDecision, ProxyPolicy } from './proxy-policy';
 import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
@@ -162,14 +166,32 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   const dialTarget = (t: DesktopTarget) => ({ host: t.upstream.host, port: t.upstream.port, resolve: t.upstream.resolve });
 
   /** Connect and handshake without a trust decision, read the certificate, send nothing. */
-  async function presented(r: Routed): Promise<TrustInspection> {
+  async function presented(r: Routed, onStep?: (s: DialStep) => void): Promise<TrustInspection> {
     const seen = await inspectCertificate({
       target: dialTarget(r.target),
       route: r.decision.route,
       proxyCredentials: r.credentials,
       timeouts: { connectMs: deps.timeouts?.connectMs, handshakeMs: deps.timeouts?.handshakeMs },
+      onStep,
     });
     return showCertificate(r.target.trustKey, seen.certificate, seen.chain);
+  }
+
+  /**
+   * One dial through the path the tunnel will use (what LocalTunnel.check does), with the
+   * steps reported as they end: the page's dials take the same path.
+   */
+  async function checkPath(r: Routed, trust: TrustPolicy, onStep: (s: DialStep) => void): Promise<void> {
+    const { socket } = await dial({
+      target: dialTarget(r.target),
+      route: r.decision.route,
+      proxyCredentials: r.credentials,
+      trust,
+      connectTimeoutMs: deps.timeouts?.connectMs,
+      handshakeTimeoutMs: deps.timeouts?.handshakeMs,
+      onStep,
+    });
+    socket.destroy();
   }
 
   // ---- errors → answers ----------------------------------------------------------------------
@@ -370,10 +392,12 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     } catch (e) {
       return answerFor(e);
     }
+    const desktopId = r.desktop.id;
+    const report = (s: DialStep) => deps.emit('doctor.step', { desktopId, step: progressStep(s) });
     const policy = deps.trust.policyFor(r.endpoint, r.target.upstream.port);
     if ('needs' in policy) {
       try {
-        const inspection = await presented(routed);
+        const inspection = await presented(routed, report);
         // Pinned meanwhile (another window): go on with the pin next time, show it now.
         return inspection.state === 'changed' ? { kind: 'certificate-changed', inspection } : { kind: 'needs-trust', inspection };
       } catch (e) {
@@ -412,7 +436,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       desktopId: r.desktop.id,
       profileId: r.profile?.id,
       tunnel,
-      state: { kind: 'connecting', step: 'check' },
+      state: { kind: 'connecting', step: OPEN_STEPS[0] },
       stateAt: stamp,
       openedAt: stamp,
       signature,
@@ -422,8 +446,13 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     };
     connections.set(c.desktopId, c);
     deps.emit('connection.changed', info(c));
+    const onStep = (s: DialStep) => {
+      report(s);
+      const next = stepAfter(s);
+      if (next && connections.get(desktopId) === c && c.state.kind === 'connecting' && c.state.step !== next) setState(c, { kind: 'connecting', step: next });
+    };
     try {
-      await tunnel.check();
+      await checkPath(routed, policy, onStep);
     } catch (e) {
       await drop(c);
       return answerFor(e, routed);

@@ -165,7 +165,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('scenario: import a .dcv fil
     expect(await call('connection.close', { desktopId })).toEqual({ closed: true });
     expect(await call('connection.list', {})).toEqual([]);
     const changes = events.filter((e) => e.event === 'connection.changed').map((e) => (e.payload as ConnectionInfo).state.kind);
-    expect(changes).toEqual(['connecting', 'open', 'closed']);
+    expect(changes).toEqual(['connecting', 'connecting', 'connecting', 'connecting', 'open', 'closed']);
     const refused = await new Promise<boolean>((resolve) => {
       const s = netConnect({ host: '127.0.0.1', port: third.connection.port });
       s.once('connect', () => (s.destroy(), resolve(false)));
