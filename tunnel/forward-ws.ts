@@ -115,6 +115,14 @@ function splice(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, webso
   };
   client.once('close', onClose);
   upstream.once('close', onClose);
+  // The desktop's side failing under an open socket (a reset, a keepalive timeout) is news for
+  // the UI, which would otherwise learn of the drop only from the page's next request; the page
+  // closing its socket, or a clean end, is not.
+  let clientGone = false;
+  client.once('close', () => (clientGone = true));
+  upstream.once('error', (e) => {
+    if (!clientGone) fw.onError(toTunnelError(e));
+  });
   pump(upstream, client);
   pump(client, upstream);
 }
