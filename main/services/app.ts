@@ -29,7 +29,7 @@ export interface LauncherServicesOptions {
   /** Electron's session.resolveProxy; without it the environment stands in for the system. */
   resolveSystemProxy?: (url: string) => Promise<string>;
   safeStorage?: SafeStorageLike;
-  /** Shows a desktop whose profile opens in a window. */
+  /** Shows a desktop whose profile opens in a window or the browser (see ConnectionManagerDeps). */
   openDesktop?: (launch: DesktopLaunch) => void;
   /** Default: the real keytar module. Tests pass one that fails, to keep secrets in memory. */
   loadKeytar?: () => Promise<KeytarLike>;

@@ -29,10 +29,12 @@ import type { ProxyDecision, ProxyPolicy } from './proxy-policy';
 import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
 import { parseTrustKey, type TrustStore } from './trust-store';
 
-/** What the shell needs to show a desktop in a window (the shell's DesktopOpenRequest). */
+/** What the shell needs to show a desktop (the shell's DesktopOpenRequest). */
 export interface DesktopLaunch {
   launchUrl: string;
   desktopId: string;
+  /** A window of the app, or the system browser. */
+  openIn: 'window' | 'browser';
   tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
   profile?: Profile;
 }
@@ -51,7 +53,11 @@ export interface ConnectionManagerDeps {
   /** Credentials to send to the endpoint's proxy, or undefined (then a 407 asks the user). */
   proxyCredentials(endpoint: Endpoint, decision: ProxyDecision): Promise<ProxyCredentials | undefined>;
   certDir: string;
-  /** Shows a desktop whose profile opens in a window. */
+  /**
+   * Shows a desktop whose profile opens in a window or the browser: the one place an open is
+   * shown in Electron (Connect and deep links alike). Browser mode's is a no-op: the page
+   * opens the tab itself.
+   */
   openDesktop?: (launch: DesktopLaunch) => void;
   emit: Emit;
   now?: () => Date;
@@ -353,11 +359,8 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       if (!file.ok) return { kind: 'failed', code: file.error.code, step: 'export', message: file.error.message };
       return { ...base, dcvFile: file.value };
     }
-    // 'browser': the shell (or the browser-mode page) opens the launch URL itself.
-    if (openIn === 'window') {
-      const { port, origin, fingerprint, spkiHash } = c.tunnel;
-      deps.openDesktop?.({ launchUrl, desktopId: r.desktop.id, tunnel: { port, origin, fingerprint, spkiHash }, ...(r.profile ? { profile: r.profile } : {}) });
-    }
+    const { port, origin, fingerprint, spkiHash } = c.tunnel;
+    deps.openDesktop?.({ launchUrl, desktopId: r.desktop.id, openIn, tunnel: { port, origin, fingerprint, spkiHash }, ...(r.profile ? { profile: r.profile } : {}) });
     return base;
   }
 

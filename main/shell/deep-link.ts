@@ -30,7 +30,7 @@ export type DeepLinkOutcome =
   | { kind: 'opened'; result: Extract<OpenResult, { kind: 'opened' }> }
   | { kind: 'problem'; message: string };
 
-/** Opens a profile the way the renderer's Connect does; a window-mode open is shown by the services' openDesktop. */
+/** Opens a profile the way the renderer's Connect does; the services' openDesktop shows it (a window or the browser). */
 export async function openProfile(handlers: Handlers, profileId: string): Promise<DeepLinkOutcome> {
   const view = await dispatch(handlers, 'catalogue.get', {});
   if (!view.ok) return { kind: 'problem', message: view.error.message };

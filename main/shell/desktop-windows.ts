@@ -10,10 +10,11 @@ import type { Profile } from '../../preload/contract/model';
 import { dispatch } from '../dispatch';
 import { checkTunnelLaunch, desktopPermissionAllowed, externalUrl, httpOrigin, tunnelCertificateVerdict } from './security';
 
-/** What the services hand the shell when a desktop should open in a window. */
+/** What the services hand the shell when a desktop should be shown (see showDesktop). */
 export interface DesktopOpenRequest {
   launchUrl: string;
   desktopId: string;
+  openIn: 'window' | 'browser';
   tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
   profile?: Profile;
 }

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, safeStorage, session, shell, type MessageBoxOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, session, type MessageBoxOptions } from 'electron';
 import type { LauncherServices } from '../../preload/contract/api';
 import { createLauncherServices } from '../services/app';
 import { registerAppScheme, serveApp } from './app-protocol';
@@ -15,7 +15,8 @@ import { importFromFile } from './import-file';
 import { registerIpc } from './ipc';
 import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
 import { buildMenu } from './menu';
-import { externalUrl, LAUNCHER_URL } from './security';
+import { LAUNCHER_URL } from './security';
+import { showDesktop } from './show-desktop';
 
 const isDev = !app.isPackaged;
 app.enableSandbox();
@@ -64,12 +65,8 @@ function run(): void {
     const outcome = await openProfile(services.handlers, link.profileId);
     if (outcome.kind === 'problem') return void (await say({ type: 'warning', message: `Could not open profile "${link.profileId}"`, detail: outcome.message }));
     const { result } = outcome;
-    // 'window' was opened by the services through openDesktop.
-    if (result.openIn === 'browser') {
-      const external = externalUrl(result.launchUrl);
-      // eng-disable OPEN_EXTERNAL_JS_CHECK: the tunnel's launch URL, passed through externalUrl() (http(s), no credentials)
-      if (external) await shell.openExternal(external);
-    } else if (result.openIn === 'dcv-file' && result.dcvFile) {
+    // A window or the browser was opened by the services through openDesktop (showDesktop): not here too.
+    if (result.openIn === 'dcv-file' && result.dcvFile) {
       const saved = await dialog.showSaveDialog({ defaultPath: join(app.getPath('downloads'), result.dcvFile.fileName) });
       if (!saved.canceled && saved.filePath) await writeFile(saved.filePath, result.dcvFile.text, { mode: 0o600 });
     }
@@ -122,7 +119,8 @@ function run(): void {
         resolveSystemProxy: (url: string) => session.defaultSession.resolveProxy(url),
         safeStorage,
         openDesktop: (request: DesktopOpenRequest) => {
-          void desktops?.open(request).catch((e: unknown) => say({ type: 'error', message: 'Could not open the desktop window', detail: String(e) }));
+          if (!desktops) return;
+          void showDesktop(desktops, request).catch((e: unknown) => say({ type: 'error', message: 'Could not open the desktop', detail: String(e) }));
         },
       });
       services = ready;

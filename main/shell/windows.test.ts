@@ -34,6 +34,7 @@ function services() {
 
 const openRequest = (over: Partial<DesktopOpenRequest> = {}): DesktopOpenRequest => ({
   desktopId: 'desk-1',
+  openIn: 'window',
   launchUrl: `${ORIGIN}/__launch/token123`,
   tunnel: { port: 40001, origin: ORIGIN, fingerprint: FP, spkiHash: 'spki' },
   ...over,
