@@ -3,16 +3,19 @@
  * contract's validation), events, health, the doctor and its report, .dcv export, trust and
  * secrets handlers, shutdown. Desktops are the real simulator.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, type Channel, type EventName, type LauncherServices, type OpenResult, type Request, type Responses, type Result } from '../../preload/contract/api';
 import { startDemo } from '../browser-host/demo';
 import { dispatch } from '../dispatch';
+import { needBinaries } from '../../test/peers/binaries';
+import { startSquid, type SquidPeer } from '../../test/peers/squid';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
 import { createLauncherServices, type LauncherServicesOptions } from './app';
+import { fakeSafeStorage } from './secrets/fake-safe-storage';
 import type { KeytarLike } from './secrets/keytar';
 
 const dirs: string[] = [];
@@ -263,3 +266,52 @@ describe('createLauncherServices', () => {
     expect(await raw('connection.open', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 });
+
+describe.skipIf(!needBinaries('squid', 'htpasswd'))('proxy credentials for a system proxy, across a restart (real squid)', () => {
+  const USER = { username: 'dave', password: 'co:rp@pass%' };
+  let sim: Simulator;
+  let squid: SquidPeer;
+  beforeAll(async () => {
+    sim = await startSimulator({ name: 'agent-P' });
+    squid = await startSquid({ users: [USER], sslPorts: [443, sim.port] });
+  });
+  afterAll(async () => {
+    await squid?.close();
+    await sim?.close();
+  });
+
+  it('the user name and password typed after a 407 are stored together (encrypted) and used after a restart', async () => {
+    // Electron's safeStorage, as the app has it: one instance (one OS key) for both runs.
+    const safeStorage = fakeSafeStorage();
+    const system = { safeStorage, resolveSystemProxy: async () => `PROXY ${squid.host}:${squid.port}` };
+    const first = await start(system);
+    expect(await first.call('secrets.status', {})).toMatchObject({ backend: 'safeStorage', persistent: true });
+    await first.call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'system' }, tls: { mode: 'pin' } });
+    await first.call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    expect(await first.call('connection.open', { desktopId: 'd1' })).toEqual({ kind: 'needs-proxy-credentials', endpointId: 'ep', proxy: squid.url, reason: 'missing' });
+    await first.call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: USER.password });
+    // The system's proxy has no place in the catalogue for a user name: it stays out of it.
+    expect((await first.call('catalogue.get', {})).catalogue.endpoints[0].proxy).toEqual({ mode: 'system' });
+    // Through squid to the certificate: the credentials were accepted.
+    const trustAsked = await first.call('connection.open', { desktopId: 'd1' });
+    expect(trustAsked.kind).toBe('needs-trust');
+    if (trustAsked.kind !== 'needs-trust') return;
+    await first.call('trust.accept', { key: trustAsked.inspection.key, fingerprint: trustAsked.inspection.presented.fingerprint256, persist: true });
+    await first.services.close();
+    const secretsFile = readFileSync(join(first.dir, 'secrets.json'), 'utf8');
+    expect(secretsFile).not.toContain(USER.password);
+    expect(secretsFile).not.toContain(USER.username);
+
+    const tunnelled = () => squid.accessLog().filter((l) => l.includes(`CONNECT ${sim.host}:${sim.port}`) && l.includes(USER.username) && / TCP_TUNNEL\/200 /.test(l)).length;
+    const before = tunnelled();
+    const second = await start(system, first.dir);
+    expect((await second.call('connection.open', { desktopId: 'd1' })).kind).toBe('opened');
+    await vi.waitFor(() => expect(tunnelled()).toBeGreaterThan(before), { timeout: 10_000 });
+
+    // A wrong password stored meanwhile: squid refuses it, and the answer names the stored user.
+    await second.call('connection.close', { desktopId: 'd1' });
+    await second.call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: 'wrong' });
+    expect(await second.call('connection.open', { desktopId: 'd1' })).toMatchObject({ kind: 'needs-proxy-credentials', username: USER.username, reason: 'rejected' });
+  });
+});
+

@@ -4,7 +4,8 @@ import { needBinaries } from '../../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../../test/peers/squid';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
 import { inspectCertificate } from '../../tunnel/dial';
-import { createProxyPolicy, credentialsFor, type ProxyDecision } from './proxy-policy';
+import { credentialsFor } from './proxy-credentials';
+import { createProxyPolicy, type ProxyDecision } from './proxy-policy';
 import { MemorySecretStore } from './secrets/memory';
 
 const VPCE = 'vpce-0a1b2c3d4e5f67890-abcdefgh.vpce-svc-0123456789abcdef0.ap-northeast-1.vpce.amazonaws.com';

@@ -8,7 +8,6 @@ import type { Endpoint } from '../../preload/contract/model';
 import { envProxyFor, type EnvProxyDecision } from '../../tunnel/no-proxy';
 import { formatHostPort, formatProxyList, parseProxyList, proxyFromUrl } from '../../tunnel/proxy-list';
 import type { ProxyCredentials, RouteEntry } from '../../tunnel/types';
-import { proxySecretKey, type SecretStore } from './secrets/secret-store';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,7 +17,7 @@ export interface ProxyDecision {
   pac: string;
   /** "profile forces DIRECT", "NO_PROXY entry `.amazonaws.com` matched", "system proxy says PROXY proxy:8080". */
   reason: string;
-  /** 'needed' when the proxy is known to want a user name (profile or proxy URL): ask `credentialsFor`. */
+  /** 'needed' when the proxy is known to want a user name (profile or proxy URL): ask `credentialsFor` (proxy-credentials). */
   credentials: 'none' | 'needed';
   /** The first proxy of the route, "http://proxy:8080" (never with a password). */
   proxyUrl?: string;
@@ -184,21 +183,4 @@ function plainBrowser(url: string, launcher: RouteEntry[], browser: Said, env: S
   }
   const same = formatProxyList(launcher) === route ? ', as the launcher does' : '';
   return { route, reason: `a plain browser here would go ${route}${same} (${browser.reason})`, wouldIntercept: false };
-}
-
-/**
- * Credentials for the endpoint's proxy: the profile's user name with the password kept in the
- * secret store under `proxy:<endpointId>`, else any written in the proxy environment variable.
- * Undefined when there is nothing to send: after a 407 the UI asks the user.
- */
-export async function credentialsFor(
-  endpoint: Endpoint,
-  secretStore: Pick<SecretStore, 'get'>,
-  decision?: Pick<ProxyDecision, 'envCredentials'>,
-): Promise<ProxyCredentials | undefined> {
-  if (endpoint.proxy.mode === 'manual' && endpoint.proxy.username) {
-    const password = await secretStore.get(proxySecretKey(endpoint.id));
-    if (password !== undefined) return { username: endpoint.proxy.username, password };
-  }
-  return decision?.envCredentials;
 }

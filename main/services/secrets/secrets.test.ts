@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,35 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needBinaries } from '../../../test/peers/binaries';
 import { chooseSecretStore } from './choose';
+import { fakeSafeStorage } from './fake-safe-storage';
 import { MemorySecretStore } from './memory';
 import { loadKeytar, type KeytarLike } from './keytar';
-import { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage';
+import { SafeStorageSecretStore } from './safe-storage';
 import { checkSecretKey, proxySecretKey, tokenSecretKey } from './secret-store';
 
 const ROUND_TRIP = fileURLToPath(new URL('./fixtures/keytar-round-trip.ts', import.meta.url));
-
-/**
- * A stand-in for Electron's safeStorage (which cannot run outside Electron): AES-256-GCM
- * under a key held in memory, with the same method shapes.
- */
-function fakeSafeStorage(backend = 'gnome_libsecret', available = true): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => available,
-    getSelectedStorageBackend: () => backend,
-    encryptString(s) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(s, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(b) {
-      const d = createDecipheriv('aes-256-gcm', key, b.subarray(0, 12));
-      d.setAuthTag(b.subarray(12, 28));
-      return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
 
 const noKeytar = async (): Promise<KeytarLike> => {
   throw new Error("Cannot find module 'keytar'");
