@@ -3,7 +3,8 @@
  * never ipcRenderer itself. Channel and event names are checked against the contract here
  * too, so a typo fails fast in the page; main validates everything again.
  */
-import { CHANNELS, EVENT_NAMES, type Channel, type EventName, type Events, type LauncherApi, type Request, type Responses, type Result } from './contract/api';
+import type { Channel, EventName, Events, LauncherApi, Request, Responses, Result } from './contract/api';
+import { CHANNELS, EVENT_NAMES } from './contract/names';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-names';
 
 /** The slice of Electron's ipcRenderer the bridge uses. */
@@ -23,13 +24,13 @@ export function createPreloadApi(ipc: IpcRendererLike): LauncherApi {
   return Object.freeze({
     mode: 'electron' as const,
     invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Result<Responses[C]>> {
-      if (typeof channel !== 'string' || !(CHANNELS as string[]).includes(channel)) {
+      if (typeof channel !== 'string' || !(CHANNELS as readonly string[]).includes(channel)) {
         return Promise.resolve({ ok: false, error: { code: 'INVALID_INPUT', message: `unknown channel "${String(channel)}"` } });
       }
       return ipc.invoke(INVOKE_CHANNEL, channel, request) as Promise<Result<Responses[C]>>;
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-      if (!EVENT_NAMES.includes(event)) throw new Error(`unknown event "${String(event)}"`);
+      if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event "${String(event)}"`);
       if (typeof listener !== 'function') throw new Error('listener must be a function');
       if (!subscribed) {
         ipc.on(EVENT_CHANNEL, deliver);

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
-import { CHANNELS } from './contract/api';
+import { CHANNELS, EVENT_NAMES } from './contract/names';
 import { createPreloadApi, type IpcRendererLike } from './bridge';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-names';
 
@@ -57,3 +59,26 @@ describe('preload bridge', () => {
     expect(() => api.on('nope' as never, () => {})).toThrow(/unknown event/);
   });
 });
+
+describe('preload bundle', () => {
+  it('lists each channel and event once (the types check they are the contract\'s)', () => {
+    expect(new Set(CHANNELS).size).toBe(CHANNELS.length);
+    expect(new Set(EVENT_NAMES).size).toBe(EVENT_NAMES.length);
+  });
+
+  it('bundles without zod or any other package: a few KB, as scripts/build.mjs builds it', async () => {
+    const out = await build({
+      entryPoints: [fileURLToPath(new URL('./preload.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: ['electron'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(Object.keys(out.metafile.inputs).filter((f) => f.includes('node_modules'))).toEqual([]);
+    expect(out.outputFiles[0].contents.byteLength).toBeLessThan(16_000);
+  });
+});
+

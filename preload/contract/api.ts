@@ -8,6 +8,9 @@ import { z } from 'zod';
 import type { CertificateSummary, TunnelErrorCode } from '../../tunnel/errors';
 import type { Diagnosis, DiagnosisStep, TunnelStats } from '../../tunnel/types';
 import { Desktop, Endpoint, Id, Profile, Settings, type Catalogue } from './model';
+import { CHANNELS, EVENT_NAMES } from './names';
+
+export { CHANNELS, EVENT_NAMES };
 
 // ---- results -------------------------------------------------------------------------------
 
@@ -211,12 +214,14 @@ export interface LauncherApi {
   readonly mode: 'electron' | 'browser';
 }
 
-export const CHANNELS = Object.keys(requests) as Channel[];
-export const EVENT_NAMES: EventName[] = ['connection.changed', 'connection.stats', 'doctor.step', 'catalogue.changed'];
+/** Compile-time: names.ts lists exactly the channels of `requests` and the keys of `Events`. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type NamesMatchContract = [Assert<Exactly<(typeof CHANNELS)[number], Channel>>, Assert<Exactly<(typeof EVENT_NAMES)[number], EventName>>];
 
 /** Validates a request; the error lists each field. Used by main's IPC and by browser mode's host. */
 export function parseRequest<C extends Channel>(channel: string, payload: unknown): Result<z.output<(typeof requests)[C]>> {
-  if (!(CHANNELS as string[]).includes(channel)) {
+  if (!(CHANNELS as readonly string[]).includes(channel)) {
     return { ok: false, error: { code: 'INVALID_INPUT', message: `unknown channel "${channel}"` } };
   }
   const parsed = requests[channel as C].safeParse(payload);
