@@ -113,7 +113,9 @@ export async function connectThroughProxy(socket: Socket, req: ConnectRequest): 
   const head = await reading;
   const parsed = parseHead(head);
   if (!parsed) {
-    throw new TunnelError('PROXY_ERROR', `proxy ${proxy} answered CONNECT with something that is not HTTP: ${JSON.stringify(head.slice(0, 80))}`, { proxy });
+    // Only the first line: a head that is not HTTP may be our own request echoed back, Proxy-Authorization and all.
+    const first = head.split(/\r?\n/, 1)[0].slice(0, 80);
+    throw new TunnelError('PROXY_ERROR', `proxy ${proxy} answered CONNECT with something that is not HTTP: ${JSON.stringify(first)}`, { proxy });
   }
   const answer: ConnectAnswer = { ...parsed, credentialsSent };
   const { status, statusText } = answer;
