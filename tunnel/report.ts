@@ -105,6 +105,8 @@ class Redactor {
       forms.add(JSON.stringify(s).slice(1, -1));
       forms.add(encodeURIComponent(s));
       forms.add(Buffer.from(s).toString('base64'));
+      // As a Markdown table cell writes it ("|" escaped, line breaks as spaces).
+      forms.add(cell(s));
     }
     // Longest first, so a secret containing another is removed whole.
     for (const f of [...forms].sort((a, b) => b.length - a.length)) {
