@@ -55,7 +55,20 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runTunnel(args: TunnelCliArgs, target: TunnelTarget, out: Output): Promise<number> {
+  // Signals are taken from the very start, so a Ctrl-C during the route check also
+  // closes cleanly (within a second) instead of killing the process mid-handshake.
   let tunnel: LocalTunnel | undefined;
+  let stopped!: (code: number) => void;
+  const stoppedWith = new Promise<number>((resolve) => (stopped = resolve));
+  let stopping = false;
+  const stop = (): void => {
+    stopping = true;
+    process.stdin.pause();
+    setTimeout(() => stopped(0), 900).unref();
+    void (tunnel?.close() ?? Promise.resolve()).then(() => stopped(0), () => stopped(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     tunnel = await LocalTunnel.start({
       upstream: target.upstream,
@@ -79,6 +92,10 @@ async function runTunnel(args: TunnelCliArgs, target: TunnelTarget, out: Output)
     return 1;
   }
   const t = tunnel;
+  if (stopping) {
+    await t.close();
+    return 0;
+  }
 
   const url = t.createLaunchUrl();
   out.line({ event: 'ready', url, port: t.port, fingerprint: t.fingerprint }, `ready: open ${url}\n  (one use, valid for a minute; local certificate ${t.fingerprint})`);
@@ -93,16 +110,7 @@ async function runTunnel(args: TunnelCliArgs, target: TunnelTarget, out: Output)
     process.stdin.on('data', () => out.line({}, `launch: ${t.createLaunchUrl()}`));
   }
 
-  return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      process.stdin.pause();
-      // Whatever happens, be gone within a second.
-      setTimeout(() => resolve(0), 900).unref();
-      void t.close().then(() => resolve(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  return stoppedWith;
 }
 
 function describeRoute(route: { kind: string; host?: string; port?: number }): string {
