@@ -15,7 +15,7 @@ import { startNginxReverseProxy, type NginxPeer } from '../peers/nginx';
 import { startSquid, type SquidPeer } from '../peers/squid';
 import { startRole, startSimulatorProcess, type Child, type SimReady } from './children';
 import { browserAgent, echoRoundTrips, fanout, loadPage, signIn, streamOnce, type Endpoint } from './load';
-import { cpuOf, sampleRss } from './proc';
+import { cpuOf, rssMb, sampleRss } from './proc';
 import { SCENARIOS, computeRatios, type BenchResult, type Machine, type Metric, type Scenario, type ScenarioMetrics } from './report';
 import { median, quantile, round } from './stats';
 import type { StartTimingReady, TunnelHostConfig, TunnelHostReady } from './tunnel-process';
@@ -210,12 +210,16 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
       const desktops = sizes.desktops;
       const per = sizes.socketsPerDesktop;
       const fan = async (scenario: Scenario, eps: Endpoint[], pids: () => number[]) => {
+        const rssOf = () => pids().reduce((sum, pid) => sum + rssMb(pid), 0);
+        const before = rssOf();
+        let open = 0;
         const rss = pids().length ? sampleRss(pids) : undefined;
-        const r = await fanout(eps, per, sizes.fanoutBytesPerSocket);
+        const r = await fanout(eps, per, sizes.fanoutBytesPerSocket, () => (open = rssOf()));
         const peak = rss?.stop();
         add(samples[scenario], 'fanout_mibs', r.bytes / MiB / (r.ms / 1000));
         if (peak !== undefined) add(samples[scenario], 'fanout_rss_mb', peak);
-        log(`fanout ${scenario.padEnd(12)} ${r.sockets} sockets, ${(r.bytes / MiB / (r.ms / 1000)).toFixed(0)} MiB/s${peak ? `, peak RSS ${peak.toFixed(0)} MiB` : ''}`);
+        const memory = peak ? `, RSS ${before.toFixed(0)} MiB before, ${open.toFixed(0)} with every socket open, ${peak.toFixed(0)} peak` : '';
+        log(`fanout ${scenario.padEnd(12)} ${r.sockets} sockets, ${(r.bytes / MiB / (r.ms / 1000)).toFixed(0)} MiB/s${memory}`);
       };
       if (want.has('direct')) await fan('direct', Array.from({ length: desktops }, () => endpoints.direct!), () => []);
       if (want.has('tunnel')) {
