@@ -4,6 +4,7 @@ import { useActions, useFeature } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
 import { EditorFrame } from './EditorFrame';
+import { EndpointOptions } from './EndpointOptions';
 import { newId, toNumber, useForm } from './useForm';
 
 interface Values {
@@ -61,7 +62,6 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
   const endpoints = useFeature('catalogue', (s) => s.view?.catalogue.endpoints);
   const hasToken = useFeature('catalogue', (s) => Boolean(id && s.view?.desktopsWithToken.includes(id)));
   const catalogue = useActions('catalogue');
-  const editors = useActions('editors');
   const favouriteId = useId();
   const [desktopId] = useState(() => existing?.id ?? newId('desktop'));
   const form = useForm(
@@ -87,39 +87,17 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
     if (kind !== 'port' && v.port.trim() === '') set('port', '8443');
   }
 
-  async function save() {
-    const token = v.routeKind === 'gateway' && v.token ? v.token : undefined;
-    if (await form.submit((desktop) => catalogue.saveDesktop(desktop, token))) editors.close();
-  }
-
-  async function remove() {
-    if (!existing) return;
-    const result = await catalogue.remove('desktop', existing.id, existing.name);
-    if (result.ok) editors.close();
-    else form.serverError(result.error);
-  }
+  const token = v.routeKind === 'gateway' && v.token ? v.token : undefined;
 
   return (
-    <EditorFrame
-      title={existing ? t('desktop.editTitle', { name: existing.name }) : t('desktop.newTitle')}
-      busy={form.busy}
-      serverMessage={form.serverMessage}
-      unplaced={form.unplaced}
-      onSubmit={() => void save()}
-      onCancel={editors.close}
-      onDelete={existing ? () => void remove() : undefined}
-    >
+    <EditorFrame kind="desktop" existing={existing} form={form} save={(desktop) => catalogue.saveDesktop(desktop, token)}>
       <Field label={t('desktop.name')} error={error('name')}>
         {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
       </Field>
       <Field label={t('desktop.endpoint')} error={error('endpointId')}>
         {(p) => (
           <select {...p} value={v.endpointId} onChange={(e) => set('endpointId', e.target.value)}>
-            {(endpoints ?? []).map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name} ({e.host})
-              </option>
-            ))}
+            <EndpointOptions endpoints={endpoints} />
           </select>
         )}
       </Field>

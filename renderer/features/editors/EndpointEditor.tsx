@@ -57,39 +57,20 @@ export function EndpointEditor({ id }: { id?: string }) {
   const { api } = useServices();
   const existing = useFeature('catalogue', (s) => s.view?.catalogue.endpoints.find((e) => e.id === id));
   const catalogue = useActions('catalogue');
-  const editors = useActions('editors');
   const [endpointId] = useState(() => existing?.id ?? newId('endpoint'));
   const form = useForm(valuesOf(existing), Endpoint, (v) => candidate(endpointId, v), { fieldPaths: PATHS });
   const { values: v, set, touch, error } = form;
 
-  async function save() {
-    const saved = await form.submit(async (endpoint) => {
-      const result = await catalogue.saveEndpoint(endpoint);
-      if (result.ok && endpoint.proxy.mode === 'manual' && endpoint.proxy.username && v.proxyPassword) {
-        return api.invoke('secrets.setProxyPassword', { endpointId: endpoint.id, username: endpoint.proxy.username, password: v.proxyPassword });
-      }
-      return result;
-    });
-    if (saved) editors.close();
-  }
-
-  async function remove() {
-    if (!existing) return;
-    const result = await catalogue.remove('endpoint', existing.id, existing.name);
-    if (result.ok) editors.close();
-    else form.serverError(result.error);
+  async function save(endpoint: Endpoint) {
+    const result = await catalogue.saveEndpoint(endpoint);
+    if (result.ok && endpoint.proxy.mode === 'manual' && endpoint.proxy.username && v.proxyPassword) {
+      return api.invoke('secrets.setProxyPassword', { endpointId: endpoint.id, username: endpoint.proxy.username, password: v.proxyPassword });
+    }
+    return result;
   }
 
   return (
-    <EditorFrame
-      title={existing ? t('endpoint.editTitle', { name: existing.name }) : t('endpoint.newTitle')}
-      busy={form.busy}
-      serverMessage={form.serverMessage}
-      unplaced={form.unplaced}
-      onSubmit={() => void save()}
-      onCancel={editors.close}
-      onDelete={existing ? () => void remove() : undefined}
-    >
+    <EditorFrame kind="endpoint" existing={existing} form={form} save={save}>
       <Field label={t('endpoint.name')} error={error('name')}>
         {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
       </Field>

@@ -5,6 +5,7 @@ import { useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
 import { routeSummary } from '../desktops/filter';
+import { EndpointOptions } from './EndpointOptions';
 import type { ImportFormat } from './store';
 
 /** A file name says the most; otherwise the text's shape: JSON, a .dcv INI, or a port table. */
@@ -130,11 +131,7 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
                   changed();
                 }}
               >
-                {(endpoints ?? []).map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name} ({e.host})
-                  </option>
-                ))}
+                <EndpointOptions endpoints={endpoints} />
               </select>
             )}
           </Field>

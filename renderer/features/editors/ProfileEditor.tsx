@@ -35,7 +35,6 @@ export function ProfileEditor({ id, desktopId }: { id?: string; desktopId?: stri
   const existing = useFeature('catalogue', (s) => s.view?.catalogue.profiles.find((p) => p.id === id));
   const desktops = useFeature('catalogue', (s) => s.view?.catalogue.desktops);
   const catalogue = useActions('catalogue');
-  const editors = useActions('editors');
   const fullScreenId = useId();
   const [profileId] = useState(() => existing?.id ?? newId('profile'));
   const form = useForm(
@@ -53,27 +52,8 @@ export function ProfileEditor({ id, desktopId }: { id?: string; desktopId?: stri
   );
   const { values: v, set, touch, error } = form;
 
-  async function save() {
-    if (await form.submit((profile) => catalogue.saveProfile(profile))) editors.close();
-  }
-
-  async function remove() {
-    if (!existing) return;
-    const result = await catalogue.remove('profile', existing.id, existing.name);
-    if (result.ok) editors.close();
-    else form.serverError(result.error);
-  }
-
   return (
-    <EditorFrame
-      title={existing ? t('profile.editTitle', { name: existing.name }) : t('profile.newTitle')}
-      busy={form.busy}
-      serverMessage={form.serverMessage}
-      unplaced={form.unplaced}
-      onSubmit={() => void save()}
-      onCancel={editors.close}
-      onDelete={existing ? () => void remove() : undefined}
-    >
+    <EditorFrame kind="profile" existing={existing} form={form} save={(profile) => catalogue.saveProfile(profile)}>
       <Field label={t('profile.name')} error={error('name')}>
         {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
       </Field>

@@ -82,6 +82,8 @@ export function useForm<V extends object, Out>(initial: V, schema: z.ZodType<Out
   };
 }
 
+export type Form<Out> = ReturnType<typeof useForm<object, Out>>;
+
 /** A field at "tags" shows the error of "tags.3". */
 function covers(path: string, key: string): boolean {
   return key === path || key.startsWith(path + '.');
