@@ -7,11 +7,11 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
+import { issueLeaf, makeCa } from '../../tunnel/testing/ca';
 import type { DiagnosisStep } from '../../tunnel/types';
 import { needBinaries } from '../peers/binaries';
 import { freePort } from '../peers/process';
 import { fingerprintOf, makeSelfSignedCert, startSimulator, type Simulator } from '../sim/simulator';
-import { issue, makeCa } from './ca';
 import { expectStep, expectWarning, step } from './helpers';
 
 const DAY = 86_400_000;
@@ -42,7 +42,7 @@ function pinned(s: Simulator, extra: Partial<DiagnoseInput> = {}): DiagnoseInput
 describe('doctor: a healthy path', () => {
   it('is OK end to end with a CA-signed certificate naming the endpoint, in path order, reported live', async () => {
     const ca = makeCa();
-    const s = await sim({ cert: issue(ca, { cn: 'agent', san: ['127.0.0.1'] }) });
+    const s = await sim({ cert: issueLeaf(ca, { cn: 'agent', san: ['127.0.0.1'] }) });
     const live: DiagnosisStep['id'][] = [];
     const d = await diagnose(pinned(s, { trust: { kind: 'ca', ca: ca.cert } }), { onStep: (x) => live.push(x.id) });
     expect(live).toEqual(['dns', 'tcp', 'proxy', 'tls', 'http', 'websocket']);
@@ -184,7 +184,7 @@ describe('doctor: tls', () => {
 
   it('TLS_NAME_MISMATCH: a CA-signed certificate for another host', async () => {
     const ca = makeCa();
-    const s = await sim({ cert: issue(ca, { cn: 'other.example', san: ['other.example'] }) });
+    const s = await sim({ cert: issueLeaf(ca, { cn: 'other.example', san: ['other.example'] }) });
     const d = await diagnose(pinned(s, { trust: { kind: 'ca', ca: ca.cert } }));
     const t = expectStep(d, 'tls', 'fail', 'TLS_NAME_MISMATCH');
     expect(t.hint).toContain('other.example');
