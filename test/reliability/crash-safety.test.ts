@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE_FILE, openCatalogueStore } from '../../main/services/store/catalogue-store';
 import { readCatalogueText } from '../../main/services/store/document';
 import { tempDir } from '../../main/services/store/fixtures';
+import { recordFigure, startFigures } from './record';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHILD = join(import.meta.dirname, 'crash-safety-child.ts');
@@ -41,7 +42,10 @@ function expectWholeSave(text: string, what: string): void {
 describe('crash safety of the catalogue store', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
-  beforeAll(async () => ({ dir, cleanup } = await tempDir('dcv-crash-')));
+  beforeAll(async () => {
+    startFigures('crash-safety', 'Crash safety of the catalogue');
+    ({ dir, cleanup } = await tempDir('dcv-crash-'));
+  });
   afterAll(() => cleanup());
 
   it(`leaves a whole catalogue after ${ROUNDS} SIGKILLs at random moments`, { timeout: 120_000 }, async () => {
@@ -67,5 +71,10 @@ describe('crash safety of the catalogue store', () => {
     const store = await openCatalogueStore({ dir });
     expect(store.problem()).toBeNull();
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    recordFigure('crash-safety', {
+      case: `SIGKILL while saving the catalogue in a loop, ${ROUNDS} rounds`,
+      'Killed mid-save': `${killedMidRun}/${ROUNDS}`,
+      Outcome: 'catalogue.json and its .bak always one whole save; nothing judged broken; no temp file left',
+    });
   });
 });

@@ -7,7 +7,11 @@
  *  - a secret never appears in a report, an error, a warning or a log line.
  * The number of generated inputs each property tried goes into the figures.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Desktop } from '../../preload/contract/model';
@@ -33,6 +37,8 @@ import {
   rewriteSetCookie,
 } from '../../tunnel/rewrite';
 import type { Diagnosis, DiagnosisStep } from '../../tunnel/types';
+import { LaunchClient } from '../scenario/launch-client';
+import { startSimulator } from '../sim/simulator';
 import { recordFigure, startFigures } from './record';
 
 const SUITE = 'properties';
@@ -497,5 +503,98 @@ describe('a secret never appears in a report or a log', () => {
         300,
       );
     });
+  });
+});
+
+// ---- the CLI's log lines -----------------------------------------------------------------------
+
+describe("the CLI's log lines", () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+  const TOKEN = 'S3cTok-7f3a9c1e5b';
+  const PASSWORD = 'S3cPw|d:9@x/y%z';
+
+  /** Runs dcv-tunnel as a user would; `during` gets its stdout so far and may act; resolves with everything it printed. */
+  function runCli(args: string[], env: NodeJS.ProcessEnv, during?: (stdout: () => string, stop: () => void) => Promise<void>): Promise<{ out: string; code: number | null }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tunnel/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, HTTPS_PROXY: '', https_proxy: '', NO_PROXY: '', no_proxy: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    return (async () => {
+      try {
+        if (during) await during(() => out, () => child.kill('SIGTERM'));
+        const code = await exited;
+        return { out, code };
+      } finally {
+        clearTimeout(killer);
+        child.kill('SIGKILL');
+      }
+    })();
+  }
+
+  function leaks(out: string): string[] {
+    const basic = Buffer.from(`alice:${PASSWORD}`).toString('base64');
+    const forms = [TOKEN, encodeURIComponent(TOKEN), PASSWORD, encodeURIComponent(PASSWORD), JSON.stringify(PASSWORD).slice(1, -1)];
+    for (let i = 0; i + 12 <= basic.length; i += 4) forms.push(basic.slice(i, i + 12));
+    return forms.filter((f) => out.includes(f));
+  }
+
+  it('a proxy refusing the password, and a session with page loads and sockets: neither token nor password is printed', { timeout: 120_000 }, async () => {
+    const sim = await startSimulator({ name: 'agent-CLI' });
+    const certDir = mkdtempSync(join(tmpdir(), 'dcv-rel-cli-'));
+    const proxy = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    const target = `https://127.0.0.1:${sim.port}/?authToken=${TOKEN}#session-1`;
+    try {
+      // 1. Through a proxy that refuses the password: a startup failure, as JSON and as text.
+      const refused = await runCli(['--target', target, '--pin', sim.fingerprint, '--proxy', `http://alice@127.0.0.1:${proxyPort}`, '--json', '--cert-dir', certDir], {
+        DCV_TUNNEL_PROXY_PASSWORD: PASSWORD,
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.out).toContain('PROXY_AUTH_REQUIRED');
+      expect(leaks(refused.out)).toEqual([]);
+
+      // 2. Direct: the page loads with the token in its URL, signs in, opens a socket, then the tunnel stops.
+      const session = await runCli(['--target', target, '--pin', sim.fingerprint, '--proxy', 'direct', '--cert-dir', certDir], {}, async (stdout, stop) => {
+        const deadline = Date.now() + 60_000;
+        while (!/ready: open (\S+)/.test(stdout())) {
+          if (Date.now() > deadline) throw new Error(`no ready line: ${stdout()}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const launchUrl = /ready: open (\S+)/.exec(stdout())![1];
+        const { client, location } = await LaunchClient.signIn(launchUrl, certDir);
+        expect(location).toContain(TOKEN);
+        expect((await client.get(location.split('#')[0])).status).toBe(200);
+        const ch = await client.channel('echo');
+        await ch.echo(Buffer.from('hello'));
+        await ch.close();
+        // An upstream failure is logged too: the desktop goes away under the next request.
+        await sim.close();
+        expect((await client.get(location.split('#')[0])).status).toBe(502);
+        await new Promise((r) => setTimeout(r, 300));
+        stop();
+      });
+      expect(session.out).toMatch(/open\s+websocket \/ws/);
+      expect(session.out).toContain('TCP_REFUSED');
+      expect(leaks(session.out)).toEqual([]);
+      recordFigure(SUITE, {
+        case: 'dcv-tunnel output (JSON and text): 407 startup failure, page loads with ?authToken=, a WebSocket, an upstream error',
+        'Inputs tried': 2,
+        Outcome: `held: token, password and any 12-character piece of the Basic credentials absent from ${refused.out.length + session.out.length} bytes of output`,
+      });
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await sim.close();
+      rmSync(certDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@
  * passed, so a failed case is missing from the table rather than shown with a good outcome.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,6 +20,8 @@ export interface FigureFile {
   suite: string;
   title: string;
   startedAt: string;
+  /** Where it ran: the figures mean little without it. */
+  machine: string;
   /** Free-form facts about the run (duration, machine) shown under the title. */
   notes: string[];
   rows: FigureRow[];
@@ -29,7 +32,9 @@ const fileOf = (suite: string) => join(FIGURES_DIR, `${suite}.json`);
 /** Starts the suite's file afresh (one run of one test file). */
 export function startFigures(suite: string, title: string, notes: string[] = []): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
-  const file: FigureFile = { suite, title, startedAt: new Date().toISOString(), notes, rows: [] };
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`;
+  const file: FigureFile = { suite, title, startedAt: new Date().toISOString(), machine, notes, rows: [] };
   writeFileSync(fileOf(suite), JSON.stringify(file, null, 2) + '\n');
 }
 
