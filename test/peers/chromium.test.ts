@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { needBinaries } from './binaries';
-import { launchChromium, screenshotPath, spkiHashOfCert } from './chromium';
+import { expectDesktopConnected, launchChromium, screenshotPath, spkiHashOfCert } from './chromium';
 
 describe.skipIf(!needBinaries('chromium'))('Chromium against the simulator', () => {
   let sim: Simulator;
@@ -20,16 +20,7 @@ describe.skipIf(!needBinaries('chromium'))('Chromium against the simulator', () 
     const page = await browser.newPage();
     try {
       await page.goto(`${sim.url}?authToken=tok123#console`);
-      await page.locator('#status', { hasText: /^(connected|failed)$/ }).waitFor({ timeout: 30_000 });
-      expect(await page.locator('#error').textContent()).toBe('');
-      expect(await page.locator('#status').textContent()).toBe('connected');
-      expect(await page.locator('#agent').textContent()).toBe('agent-A');
-      expect(await page.locator('#session').textContent()).toBe('console');
-      expect(await page.locator('#token-present').textContent()).toBe('true');
-      const states = await page.locator('li[data-channel]').evaluateAll((els) =>
-        Object.fromEntries(els.map((e) => [e.getAttribute('data-channel'), e.getAttribute('data-state')])),
-      );
-      expect(states).toEqual({ main: 'open', display: 'open', input: 'open', clipboard: 'open', audio: 'open' });
+      await expectDesktopConnected(page, { agent: 'agent-A', session: 'console' });
       const s = sim.stats();
       expect(s.byPath['/auth']).toBe(1);
       expect(s.byPath['/ws']).toBe(5);

@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { findBinary } from './binaries';
 
 /** Where screenshots go (git-ignored). */
@@ -44,4 +45,21 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
     ...(opts.args ?? []),
   ];
   return chromium.launch({ executablePath, args, env: { ...process.env, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' }, timeout: 60_000 });
+}
+
+/**
+ * Waits for the simulator's page to settle, then expects it connected to `agent` and `session`
+ * with the auth token, and every channel's WebSocket open.
+ */
+export async function expectDesktopConnected(page: Page, want: { agent: string; session: string }): Promise<void> {
+  await page.locator('#status', { hasText: /^(connected|failed|disconnected)$/ }).waitFor({ timeout: 30_000 });
+  expect(await page.locator('#error').textContent()).toBe('');
+  expect(await page.locator('#status').textContent()).toBe('connected');
+  expect(await page.locator('#agent').textContent()).toBe(want.agent);
+  expect(await page.locator('#session').textContent()).toBe(want.session);
+  expect(await page.locator('#token-present').textContent()).toBe('true');
+  const states = await page.locator('li[data-channel]').evaluateAll((els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute('data-channel'), e.getAttribute('data-state')])),
+  );
+  expect(states).toEqual({ main: 'open', display: 'open', input: 'open', clipboard: 'open', audio: 'open' });
 }
