@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName, Handlers, LauncherServices } from '../../preload/contract/api';
 import { needBinaries } from '../../test/peers/binaries';
 import { launchChromium, spkiHashOfCert } from '../../test/peers/chromium';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
+import { fakeServices } from '../testing/fake-services';
 import { startBrowserHost, type BrowserHost } from './host';
 
 const APP_JS = `
@@ -37,21 +37,12 @@ describe.skipIf(!needBinaries('chromium'))('browser host in Chromium', () => {
   let browser: Browser;
   let attacker: Server;
   let attackerUrl: string;
-  const listeners = new Set<(event: EventName, payload: unknown) => void>();
+  const { services, emit } = fakeServices({ 'desktop.setFavourite': async (r: unknown) => ({ ok: true, value: r }) });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'host-chromium-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><script src="./app.js"></script><script>window.inlineRan = true</script></head><body>launcher</body></html>');
     writeFileSync(join(dir, 'app.js'), APP_JS);
-    const services: LauncherServices = {
-      handlers: { 'desktop.setFavourite': async (r: unknown) => ({ ok: true, value: r }) } as unknown as Handlers,
-      subscribe(listener) {
-        const l = listener as (event: EventName, payload: unknown) => void;
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
-      close: async () => {},
-    };
     const certDir = join(dir, 'certs');
     host = await startBrowserHost({ services, rendererDir: dir, certDir });
     const cert = await loadOrCreateLocalCertificate(certDir);
@@ -81,7 +72,7 @@ describe.skipIf(!needBinaries('chromium'))('browser host in Chromium', () => {
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', domain: '127.0.0.1' });
 
       await expect.poll(() => page.evaluate(() => document.body.dataset.result ?? null), { timeout: 30_000 }).toBe(JSON.stringify({ ok: true, value: { id: 'd1', favourite: true } }));
-      listeners.forEach((l) => l('catalogue.changed', { hello: 1 }));
+      emit('catalogue.changed', { hello: 1 });
       await expect.poll(() => page.evaluate(() => document.body.dataset.event ?? null), { timeout: 30_000 }).toBe(JSON.stringify({ event: 'catalogue.changed', payload: { hello: 1 } }));
       expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan ?? false)).toBe(false);
 

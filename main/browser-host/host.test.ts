@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { EventName, Events, Handlers, LauncherServices } from '../../preload/contract/api';
+import type { Events } from '../../preload/contract/api';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
+import { fakeServices } from '../testing/fake-services';
 import { startBrowserHost, type BrowserHost } from './host';
 
 interface Reply {
@@ -17,29 +18,14 @@ interface Reply {
 let dir: string;
 let ca: string;
 let host: BrowserHost;
-let emit: <E extends EventName>(event: E, payload: Events[E]) => void;
 const logged: unknown[] = [];
 
-/** A tiny real services object: plain functions, an in-memory listener set. */
-function tinyServices(): LauncherServices {
-  const listeners = new Set<(event: EventName, payload: unknown) => void>();
-  emit = (event, payload) => listeners.forEach((l) => l(event, payload));
-  const handlers = {
-    'desktop.setFavourite': async (r: { id: string; favourite: boolean }) => ({ ok: true, value: { id: r.id, favourite: r.favourite } }),
-    'connection.list': async () => {
-      throw new Error('secret stack detail');
-    },
-  } as unknown as Handlers;
-  return {
-    handlers,
-    subscribe(listener) {
-      const l = listener as (event: EventName, payload: unknown) => void;
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: async () => {},
-  };
-}
+const { services, emit } = fakeServices({
+  'desktop.setFavourite': async (r: { id: string; favourite: boolean }) => ({ ok: true, value: { id: r.id, favourite: r.favourite } }),
+  'connection.list': async () => {
+    throw new Error('secret stack detail');
+  },
+});
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -84,7 +70,7 @@ beforeAll(async () => {
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>launcher</title><script type="module" src="./assets/app.js"></script>');
   writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log("app")');
   writeFileSync(join(dir, 'outside.js'), 'secret');
-  host = await startBrowserHost({ services: tinyServices(), rendererDir: renderer, certDir: join(dir, 'certs'), log: (m, e) => logged.push([m, e]) });
+  host = await startBrowserHost({ services, rendererDir: renderer, certDir: join(dir, 'certs'), log: (m, e) => logged.push([m, e]) });
   ca = (await loadOrCreateLocalCertificate(join(dir, 'certs'))).certPem;
 });
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventName, Handlers, LauncherServices } from '../../preload/contract/api';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../preload/ipc-names';
+import { fakeServices } from '../testing/fake-services';
 import { FakeFrame, FakeWebContents, ipcMain, resetFake } from './electron-fake';
 import { registerIpc } from './ipc';
 
@@ -9,9 +9,8 @@ vi.mock('electron', () => import('./electron-fake'));
 const LAUNCHER_PAGE = 'app://launcher/index.html';
 
 function setup() {
-  const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const calls: unknown[] = [];
-  const handlers = {
+  const { services, emit, listeners } = fakeServices({
     'desktop.setFavourite': async (r: unknown) => {
       calls.push(r);
       return { ok: true, value: r };
@@ -19,16 +18,7 @@ function setup() {
     'connection.list': async () => {
       throw new Error('boom at /home/user/secret/path.ts:12');
     },
-  } as unknown as Handlers;
-  const services: LauncherServices = {
-    handlers,
-    subscribe(listener) {
-      const l = listener as (event: EventName, payload: unknown) => void;
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: async () => {},
-  };
+  });
   const launcher = new FakeWebContents();
   launcher.mainFrame = new FakeFrame(LAUNCHER_PAGE);
   let current: FakeWebContents | undefined = launcher;
@@ -36,7 +26,6 @@ function setup() {
   const dispose = registerIpc(services, () => current as never, (m, e) => logged.push([m, e]));
   const invoke = (sender: FakeWebContents, frame: FakeFrame | null, channel: unknown, request: unknown) =>
     ipcMain.handlers.get(INVOKE_CHANNEL)!({ sender, senderFrame: frame }, channel, request);
-  const emit = (event: EventName, payload: unknown) => listeners.forEach((l) => l(event, payload));
   return { launcher, invoke, calls, emit, listeners, dispose, logged, setLauncher: (w: FakeWebContents | undefined) => (current = w) };
 }
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConnectionInfo, EventName, Handlers, LauncherServices } from '../../preload/contract/api';
+import type { ConnectionInfo } from '../../preload/contract/api';
+import { fakeServices } from '../testing/fake-services';
 import { BrowserWindow, dialog, resetFake, session, shell, type FakeSession } from './electron-fake';
 import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
 import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
@@ -11,24 +12,13 @@ const FP = 'sha256/' + 'Q'.repeat(43) + '=';
 const ORIGIN = 'https://127.0.0.1:40001';
 
 function services() {
-  const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const closed: string[] = [];
-  const handlers = {
+  const { services: svc, emit, listeners } = fakeServices({
     'connection.close': async (r: { desktopId: string }) => {
       closed.push(r.desktopId);
       return { ok: true, value: { closed: true } };
     },
-  } as unknown as Handlers;
-  const svc: LauncherServices = {
-    handlers,
-    subscribe(listener) {
-      const l = listener as (event: EventName, payload: unknown) => void;
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: async () => {},
-  };
-  const emit = (event: EventName, payload: unknown) => listeners.forEach((l) => l(event, payload));
+  });
   return { svc, closed, emit, listeners };
 }
 
