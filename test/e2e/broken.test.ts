@@ -163,7 +163,7 @@ describe.skipIf(!needBinaries('chromium', 'squid', 'htpasswd'))('e2e: broken des
     expect(hint).toContain('allowed-ws-origin-regex');
     expect(hint).toContain('https://dcv-desktops.corp.example');
     await ws.scrollIntoViewIfNeeded();
-    await screenshot(page, 'troubleshooting-origin');
+    await screenshot(page, 'troubleshooting-origin', { readme: false });
     // The launcher goes direct; a plain browser here would hand the alias to the proxy (field failure 1).
     const explainer = page.getByRole('region', { name: 'Proxy route' });
     await explainer.scrollIntoViewIfNeeded();

@@ -108,7 +108,7 @@ describe.skipIf(!needBinaries('chromium'))('e2e: connect a desktop through the U
     // the tunnel has traffic to count.
     const traffic = (async () => {
       // Paced from here: a background tab's timers are throttled to one a second.
-      for (let round = 0; round < 16; round++) {
+      for (let round = 0; round < 24; round++) {
         await tab.evaluate(
           (batch) => Promise.all(batch.map((n) => fetch(`assets/${n}.js`, { cache: 'no-store' }).then((r) => r.arrayBuffer()))),
           Array.from({ length: 1 + (round % 4) }, (_, i) => (round * 4 + i) % 40),

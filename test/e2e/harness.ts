@@ -113,13 +113,13 @@ export function presentedCertificate(port: number): Promise<X509Certificate> {
  * A 1280×800 screenshot into test-results/ always; into assets/screenshots/ (the README's)
  * only with UPDATE_SCREENSHOTS=1, so a normal run never dirties the work tree.
  */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<string> {
   const path = screenshotPath(name);
   await page.bringToFront();
   // Let fonts and the last React render settle: the README's images are looked at by people.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
+  if (process.env.UPDATE_SCREENSHOTS === '1' && opts.readme !== false) {
     mkdirSync(README_SCREENSHOTS, { recursive: true });
     copyFileSync(path, join(README_SCREENSHOTS, `${name}.png`));
   }
