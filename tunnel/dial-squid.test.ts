@@ -2,13 +2,12 @@
  * dial() through a real squid: Basic auth, hosts_file for the private endpoint name, stock
  * squid's refusal of CONNECT outside SSL_ports.
  */
-import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needBinaries } from '../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../test/peers/squid';
 import { fingerprintOf, makeSelfSignedCert } from '../test/sim/cert';
 import { dial } from './dial';
-import { TunnelError } from './errors';
+import { dialFailure, echo } from './testing/dial-helpers';
 import { closedPort, startTlsPeer, type TlsPeer } from './testing/tls-peer';
 import type { DialOptions, DialStep } from './types';
 
@@ -16,25 +15,6 @@ const ENDPOINT = 'vpce-0abc123-xyz.vpce-svc-0def456.eu-west-1.vpce.amazonaws.com
 const UNLISTED = 'vpce-0fff999-zzz.vpce-svc-0def456.eu-west-1.vpce.amazonaws.com';
 // htpasswd cannot store a user name with ':'; the password takes everything.
 const USER = { username: 'us@er%x', password: 'p:a@ss%w :' };
-
-async function failure(p: Promise<unknown>): Promise<TunnelError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the dial to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TunnelError);
-  return e as TunnelError;
-}
-
-function echo(socket: TLSSocket, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    socket.once('data', (d: Buffer) => resolve(d.toString()));
-    socket.once('error', reject);
-    socket.write(text);
-  });
-}
 
 /** squid writes its access log as it goes; wait until a line matching `re` shows up. */
 async function waitForLog(squid: SquidPeer, re: RegExp): Promise<string[]> {
@@ -102,7 +82,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('dial through real squid', (
   it('wrong password → PROXY_AUTH_REQUIRED with Basic realm, after exactly one CONNECT (no retry loop)', async () => {
     const denied = () => squid.accessLog().filter((l) => /TCP_DENIED\/407/.test(l) && l.includes('CONNECT')).length;
     const before = denied();
-    const e = await failure(dial(options({ proxyCredentials: { username: USER.username, password: 'wrong' } })));
+    const e = await dialFailure(dial(options({ proxyCredentials: { username: USER.username, password: 'wrong' } })));
     expect(e.code).toBe('PROXY_AUTH_REQUIRED');
     expect(e.details).toMatchObject({ proxyStatus: 407, credentialsSent: true });
     expect(e.details.proxyAuthenticate).toMatch(/^Basic realm="dcv-test-proxy"/);
@@ -112,14 +92,14 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('dial through real squid', (
   });
 
   it('no credentials → PROXY_AUTH_REQUIRED that says none are set', async () => {
-    const e = await failure(dial(options({ proxyCredentials: undefined })));
+    const e = await dialFailure(dial(options({ proxyCredentials: undefined })));
     expect(e.code).toBe('PROXY_AUTH_REQUIRED');
     expect(e.message).toMatch(/no proxy credentials are set/);
   });
 
   it('a 407 is an answer: "PROXY squid; DIRECT" does not fall back to DIRECT', async () => {
     const connectionsBefore = agent.seen.connections;
-    const e = await failure(
+    const e = await dialFailure(
       dial(options({ target: { host: '127.0.0.2', port: agent.port }, route: `PROXY 127.0.0.1:${squid.port}; DIRECT`, proxyCredentials: undefined })),
     );
     expect(e.code).toBe('PROXY_AUTH_REQUIRED');
@@ -127,20 +107,20 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('dial through real squid', (
   });
 
   it('a port outside SSL_ports → PROXY_CONNECT_FORBIDDEN (403)', async () => {
-    const e = await failure(dial(options({ target: { host: ENDPOINT, port: 8443 } })));
+    const e = await dialFailure(dial(options({ target: { host: ENDPOINT, port: 8443 } })));
     expect(e.code).toBe('PROXY_CONNECT_FORBIDDEN');
     expect(e.details.proxyStatus).toBe(403);
   });
 
   it('a name squid cannot resolve → PROXY_ERROR with its 5xx status, not a client DNS error', async () => {
-    const e = await failure(dial(options({ target: { host: 'vpce-unknown.vpce.amazonaws.invalid', port: agent.port } })));
+    const e = await dialFailure(dial(options({ target: { host: 'vpce-unknown.vpce.amazonaws.invalid', port: agent.port } })));
     expect(e.code).toBe('PROXY_ERROR');
     expect(e.details.proxyStatus).toBeGreaterThanOrEqual(500);
   });
 
   it('the proxy down → PROXY_UNREACHABLE; "PROXY down; DIRECT" falls back to DIRECT', async () => {
     const down = await closedPort();
-    const e = await failure(dial(options({ route: `PROXY 127.0.0.1:${down}` })));
+    const e = await dialFailure(dial(options({ route: `PROXY 127.0.0.1:${down}` })));
     expect(e.code).toBe('PROXY_UNREACHABLE');
     const r = await dial(options({ target: { host: '127.0.0.2', port: agent.port }, route: `PROXY 127.0.0.1:${down}; DIRECT` }));
     r.socket.destroy();

@@ -1,40 +1,19 @@
 import { X509Certificate } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from '../test/sim/cert';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { dial, inspectCertificate } from './dial';
-import { TunnelError } from './errors';
 import { issueLeaf, makeCa } from './testing/ca';
+import { dialFailure, echo } from './testing/dial-helpers';
 import { blackholePort, closedPort, startTlsPeer, type TlsPeer } from './testing/tls-peer';
 import type { DialOptions, DialStep, TrustPolicy } from './types';
 
 const ENDPOINT = 'vpce-123.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
 const DAY = 86_400_000;
 
-async function failure(p: Promise<unknown>): Promise<TunnelError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected the dial to fail');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TunnelError);
-  return e as TunnelError;
-}
-
 function recordSteps(): { steps: DialStep[]; onStep: (s: DialStep) => void } {
   const steps: DialStep[] = [];
   return { steps, onStep: (s) => steps.push(s) };
-}
-
-/** One round trip over the verified socket (the peer echoes). */
-function echo(socket: TLSSocket, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    socket.once('data', (d: Buffer) => resolve(d.toString()));
-    socket.once('error', reject);
-    socket.write(text);
-  });
 }
 
 const hexPlain = (pem: string) => fingerprintHexOf(pem).replace(/:/g, '').toLowerCase();
@@ -121,7 +100,7 @@ describe('dial against a local TLS peer', () => {
     const { steps, onStep } = recordSteps();
     const bytesBefore = peer.seen.appBytes;
     const pins = [fingerprintOf(other.cert)];
-    const e = await failure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'pin', fingerprints: pins }, onStep }));
+    const e = await dialFailure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'pin', fingerprints: pins }, onStep }));
     expect(e.code).toBe('TLS_PIN_MISMATCH');
     expect(e.step).toBe('tls');
     expect(e.details.expected).toEqual(pins);
@@ -145,25 +124,25 @@ describe('dial against a local TLS peer', () => {
   });
 
   it('CA mode: another CA → TLS_UNTRUSTED with the presented certificate', async () => {
-    const e = await failure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'ca', ca: other.cert } }));
+    const e = await dialFailure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'ca', ca: other.cert } }));
     expect(e.code).toBe('TLS_UNTRUSTED');
     expect(e.details.presented?.fingerprint256).toBe(fingerprintOf(named.cert));
   });
 
   it('system mode: a self-signed certificate → TLS_UNTRUSTED', async () => {
-    const e = await failure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'system' } }));
+    const e = await dialFailure(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'system' } }));
     expect(e.code).toBe('TLS_UNTRUSTED');
     expect(e.details.authorizationError).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 
   it('CA mode: a trusted certificate that names another host → TLS_NAME_MISMATCH', async () => {
-    const e = await failure(dial({ target: overrideTo(misnamedPeer), route: 'DIRECT', trust: { kind: 'ca', ca: misnamed.cert } }));
+    const e = await dialFailure(dial({ target: overrideTo(misnamedPeer), route: 'DIRECT', trust: { kind: 'ca', ca: misnamed.cert } }));
     expect(e.code).toBe('TLS_NAME_MISMATCH');
     expect(e.message).toContain('other.example.com');
   });
 
   it('CA mode: an expired certificate → TLS_EXPIRED', async () => {
-    const e = await failure(dial({ target: overrideTo(expiredPeer), route: 'DIRECT', trust: { kind: 'ca', ca: expired.cert } }));
+    const e = await dialFailure(dial({ target: overrideTo(expiredPeer), route: 'DIRECT', trust: { kind: 'ca', ca: expired.cert } }));
     expect(e.code).toBe('TLS_EXPIRED');
     expect(e.details.presented?.validTo).toBe(new Date(new X509Certificate(expired.cert).validTo).toISOString());
   });
@@ -189,7 +168,7 @@ describe('dial against a local TLS peer', () => {
       expect(r.certificate).toMatchObject({ issuer: 'CN=Corp Private CA', selfSigned: false });
       const seen = await inspectCertificate({ target: overrideTo(chained), route: 'DIRECT' });
       expect(seen.chain.map((c) => c.subject)).toEqual(['CN=agent', 'CN=Corp Private CA']);
-      const e = await failure(dial({ target: overrideTo(chained), route: 'DIRECT', trust: { kind: 'system' } }));
+      const e = await dialFailure(dial({ target: overrideTo(chained), route: 'DIRECT', trust: { kind: 'system' } }));
       expect(e.code).toBe('TLS_UNTRUSTED');
     } finally {
       await chained.close();
@@ -208,7 +187,7 @@ describe('dial failures on the path', () => {
 
   it('a name under .invalid → DNS_NOT_FOUND at the dns step', async () => {
     const { steps, onStep } = recordSteps();
-    const e = await failure(dial(base({ target: { host: 'vpce-nothing.invalid', port: 8443 }, onStep })));
+    const e = await dialFailure(dial(base({ target: { host: 'vpce-nothing.invalid', port: 8443 }, onStep })));
     expect(e.code).toBe('DNS_NOT_FOUND');
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatchObject({ step: 'dns', status: 'fail', code: 'DNS_NOT_FOUND' });
@@ -216,7 +195,7 @@ describe('dial failures on the path', () => {
 
   it('a closed loopback port → TCP_REFUSED', async () => {
     const port = await closedPort();
-    const e = await failure(dial(base({ target: { host: '127.0.0.1', port } })));
+    const e = await dialFailure(dial(base({ target: { host: '127.0.0.1', port } })));
     expect(e.code).toBe('TCP_REFUSED');
     expect(e.details.address).toBe(`127.0.0.1:${port}`);
   });
@@ -225,10 +204,10 @@ describe('dial failures on the path', () => {
     const hole = await blackholePort();
     const tlsPeer = await startTlsPeer({ key, cert });
     try {
-      const e = await failure(dial(base({ target: { host: hole.host, port: hole.port }, connectTimeoutMs: 400 })));
+      const e = await dialFailure(dial(base({ target: { host: hole.host, port: hole.port }, connectTimeoutMs: 400 })));
       expect(e.code).toBe('TCP_TIMEOUT');
       expect(e.details.timeout).toBe(true);
-      const p = await failure(dial(base({ target: { host: tlsPeer.host, port: tlsPeer.port }, route: `PROXY ${hole.host}:${hole.port}`, connectTimeoutMs: 400 })));
+      const p = await dialFailure(dial(base({ target: { host: tlsPeer.host, port: tlsPeer.port }, route: `PROXY ${hole.host}:${hole.port}`, connectTimeoutMs: 400 })));
       expect(p.code).toBe('PROXY_UNREACHABLE');
       const r = await dial(base({ target: { host: tlsPeer.host, port: tlsPeer.port }, route: `PROXY ${hole.host}:${hole.port}; DIRECT`, connectTimeoutMs: 400 }));
       r.socket.destroy();
@@ -242,7 +221,7 @@ describe('dial failures on the path', () => {
   it('a server that accepts but never speaks TLS → TLS_HANDSHAKE_FAILED on the handshake timeout, socket closed', async () => {
     const silent = await startTlsPeer({ mode: 'silent' });
     try {
-      const e = await failure(dial(base({ target: { host: silent.host, port: silent.port }, handshakeTimeoutMs: 300 })));
+      const e = await dialFailure(dial(base({ target: { host: silent.host, port: silent.port }, handshakeTimeoutMs: 300 })));
       expect(e.code).toBe('TLS_HANDSHAKE_FAILED');
       expect(e.details.timeout).toBe(true);
       await silent.allClosed();
@@ -254,7 +233,7 @@ describe('dial failures on the path', () => {
   it('a reset during the handshake → TLS_HANDSHAKE_FAILED with ECONNRESET', async () => {
     const reset = await startTlsPeer({ mode: 'reset' });
     try {
-      const e = await failure(dial(base({ target: { host: reset.host, port: reset.port } })));
+      const e = await dialFailure(dial(base({ target: { host: reset.host, port: reset.port } })));
       expect(e.code).toBe('TLS_HANDSHAKE_FAILED');
       expect(e.details.errno).toBe('ECONNRESET');
     } finally {
@@ -265,7 +244,7 @@ describe('dial failures on the path', () => {
   it('a plain HTTP server → TLS_HANDSHAKE_FAILED', async () => {
     const http = await startTlsPeer({ mode: 'http' });
     try {
-      const e = await failure(dial(base({ target: { host: http.host, port: http.port } })));
+      const e = await dialFailure(dial(base({ target: { host: http.host, port: http.port } })));
       expect(e.code).toBe('TLS_HANDSHAKE_FAILED');
     } finally {
       await http.close();
@@ -310,7 +289,7 @@ describe('dial failures on the path', () => {
 
   it('every entry failing reports the last error with the earlier ones', async () => {
     const [a, b] = [await closedPort(), await closedPort()];
-    const e = await failure(dial(base({ target: { host: '127.0.0.1', port: b }, route: `PROXY 127.0.0.1:${a}; DIRECT` })));
+    const e = await dialFailure(dial(base({ target: { host: '127.0.0.1', port: b }, route: `PROXY 127.0.0.1:${a}; DIRECT` })));
     expect(e.code).toBe('TCP_REFUSED');
     expect(e.details.earlierRoutes).toEqual([expect.objectContaining({ route: `PROXY 127.0.0.1:${a}`, code: 'PROXY_UNREACHABLE' })]);
   });
