@@ -12,7 +12,7 @@ import { makeSelfSignedCert } from '../test/sim/cert';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { TunnelClient, eventually, readAll, removeTestCertDirs, testCertDir, tunnelTo } from '../test/tunnel/helpers';
 import type { TunnelError } from './errors';
-import { LocalTunnel } from './local-tunnel';
+import { LocalTunnel, type LocalTunnelOptions } from './local-tunnel';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -446,41 +446,26 @@ describe('failures', () => {
     }
   });
 
-  it('nothing listening: 502 TCP_REFUSED', async () => {
-    const port = await freePort('127.0.0.1');
-    const tunnel = await LocalTunnel.start({
-      upstream: { host: '127.0.0.1', port, pathPrefix: '/' },
-      route: [{ kind: 'direct' }],
-      trust: { kind: 'system' },
-      certDir: testCertDir(),
-    });
+  /** A tunnel to `upstream` answers the signed-in page's first request with a 502 naming `error`. */
+  async function expect502(upstream: { host: string; port: number }, route: LocalTunnelOptions['route'], error: { code: string; step: string }) {
+    const tunnel = await LocalTunnel.start({ upstream: { ...upstream, pathPrefix: '/' }, route, trust: { kind: 'system' }, certDir: testCertDir() });
     try {
       const c = new TunnelClient(tunnel);
       await c.signIn();
       const res = await c.get('/', { Accept: 'application/json' });
       expect(res.status).toBe(502);
-      expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'TCP_REFUSED', step: 'tcp' } });
+      expect(JSON.parse(res.text)).toMatchObject({ error });
     } finally {
       await tunnel.close();
     }
+  }
+
+  it('nothing listening: 502 TCP_REFUSED', async () => {
+    await expect502({ host: '127.0.0.1', port: await freePort('127.0.0.1') }, [{ kind: 'direct' }], { code: 'TCP_REFUSED', step: 'tcp' });
   });
 
   it('a name that does not resolve: 502 DNS_NOT_FOUND', async () => {
-    const tunnel = await LocalTunnel.start({
-      upstream: { host: 'no-such-endpoint.invalid', port: 8443, pathPrefix: '/' },
-      route: 'DIRECT',
-      trust: { kind: 'system' },
-      certDir: testCertDir(),
-    });
-    try {
-      const c = new TunnelClient(tunnel);
-      await c.signIn();
-      const res = await c.get('/', { Accept: 'application/json' });
-      expect(res.status).toBe(502);
-      expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'DNS_NOT_FOUND', step: 'dns' } });
-    } finally {
-      await tunnel.close();
-    }
+    await expect502({ host: 'no-such-endpoint.invalid', port: 8443 }, 'DIRECT', { code: 'DNS_NOT_FOUND', step: 'dns' });
   });
 
   it('a taken port: LISTEN_FAILED naming the port', async () => {
