@@ -159,9 +159,9 @@ describe('ConnectionManager with the simulator', () => {
     expect(t.store.catalogue().recents[0]).toMatchObject({ desktopId: id, outcome: 'ok' });
     // The connection says which step of its check dial is under way (dns is skipped for an IP).
     expect(t.states(id).map((s) => (s.kind === 'connecting' ? s.step : s.kind))).toEqual(['dns', 'tcp', 'proxy', 'tls', 'open']);
-    // Each step as it ended: the first-use inspection's, then the check dial's.
+    // Each step as it ended: the first-use inspection's, the check dial's, the reuse's check dial's.
     const steps = t.events.filter((e) => e.event === 'doctor.step').map((e) => (e.payload as Events['doctor.step']).step.id);
-    expect(steps).toEqual(['dns', 'tcp', 'proxy', 'tls', 'dns', 'tcp', 'proxy', 'tls']);
+    expect(steps).toEqual(['dns', 'tcp', 'proxy', 'tls', 'dns', 'tcp', 'proxy', 'tls', 'dns', 'tcp', 'proxy', 'tls']);
 
     expect(await t.manager.close(id)).toBe(true);
     expect(t.states(id).at(-1)).toEqual({ kind: 'closed' });
@@ -353,6 +353,44 @@ describe('ConnectionManager when the desktop goes away', () => {
       expect(sim.stats().httpRequests + sim.stats().upgrades).toBe(0);
       // Opening again shows the change instead of connecting.
       expect((await t.open(id)).kind).toBe('certificate-changed');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the agent restarts with a new certificate while nothing uses the tunnel: Connect answers certificate-changed, not opened', async () => {
+    let sim = await startSimulator({ name: 'agent-N' });
+    const port = sim.port;
+    const t = await setup();
+    try {
+      const id = await t.desktopFor(sim, 'restart');
+      await t.trustFirst(id);
+      const r = await t.opened(id);
+      // A clean restart: no page request fails, so the tunnel itself still says open.
+      await sim.close();
+      sim = await startSimulator({ name: 'agent-N', port, cert: makeSelfSignedCert({ cn: 'dcv-gateway' }) });
+      expect(t.manager.get(id)?.state).toEqual({ kind: 'open' });
+      const stepsBefore = t.events.filter((e) => e.event === 'doctor.step').length;
+
+      const again = await t.open(id);
+      expect(again.kind).toBe('certificate-changed');
+      if (again.kind !== 'certificate-changed') return;
+      expect(again.inspection.state).toBe('changed');
+      expect(again.inspection.presented.fingerprint256).toBe(sim.fingerprint);
+      expect(t.launches.map((l) => l.launchUrl)).toEqual([r.launchUrl]);
+      expect(sim.stats().httpRequests + sim.stats().upgrades).toBe(0);
+      // The check dial streamed its steps, as a fresh open's does; the tls step failed.
+      const steps = t.events.filter((e) => e.event === 'doctor.step').slice(stepsBefore).map((e) => (e.payload as Events['doctor.step']).step);
+      expect(steps.at(-1)).toMatchObject({ id: 'tls', status: 'fail', code: 'TLS_PIN_MISMATCH' });
+      expect(t.manager.get(id)?.state).toMatchObject({ kind: 'failed', code: 'TLS_PIN_MISMATCH' });
+      expect(t.store.catalogue().recents[0]).toMatchObject({ desktopId: id, outcome: 'failed', code: 'TLS_PIN_MISMATCH' });
+      // Failed for good: no probe turns it back into open or reconnecting.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(t.states(id).map((s) => s.kind).filter((k) => k !== 'connecting')).toEqual(['open', 'failed']);
+
+      // Accepting the new certificate opens it again.
+      t.must(await t.manager.acceptTrust(again.inspection.key, again.inspection.presented.fingerprint256, false));
+      expect((await t.opened(id)).connection.state).toEqual({ kind: 'open' });
     } finally {
       await sim.close();
     }

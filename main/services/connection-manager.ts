@@ -91,6 +91,9 @@ interface Connection {
   openedAt: string;
   /** The settings the tunnel was started with: a reuse must not serve stale ones. */
   signature: string;
+  /** The route and trust the tunnel dials with: a reuse checks exactly that path again. */
+  routed: Routed;
+  policy: TrustPolicy;
   admitsViewer: boolean;
   attempt: number;
   timer?: NodeJS.Timeout;
@@ -377,7 +380,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
 
     const existing = connections.get(desktopId);
     if (existing && existing.signature === signature && (existing.state.kind === 'open' || existing.state.kind === 'reconnecting')) {
-      const result = await opened(existing, r);
+      const result = await reuse(existing, r);
       await remember(desktopId, result);
       return ok(result);
     }
@@ -386,6 +389,23 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     const result = await establish(r, signature);
     await remember(desktopId, result);
     return ok(result);
+  }
+
+  /**
+   * An open or reconnecting tunnel is only as good as its path now: an agent that restarted
+   * with a new certificate closed the tunnel's sockets cleanly, so nothing has failed yet.
+   * The same check dial as a fresh open decides; its failure is the connection's upstream
+   * error (a changed certificate fails it for good) and answered as a fresh open would.
+   */
+  async function reuse(c: Connection, r: Resolved): Promise<OpenResult> {
+    const report = (s: DialStep) => deps.emit('doctor.step', { desktopId: c.desktopId, step: progressStep(s) });
+    try {
+      await checkPath(c.routed, c.policy, report);
+    } catch (e) {
+      onUpstreamError(c, toTunnelError(e));
+      return answerFor(e, c.routed);
+    }
+    return opened(c, r);
   }
 
   async function establish(r: Resolved, signature: string): Promise<OpenResult> {
@@ -443,6 +463,8 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       stateAt: stamp,
       openedAt: stamp,
       signature,
+      routed,
+      policy,
       admitsViewer,
       attempt: 0,
       lastStatsAt: 0,

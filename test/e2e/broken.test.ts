@@ -74,13 +74,8 @@ describe.skipIf(!needBinaries('chromium', 'squid', 'htpasswd'))('e2e: broken des
     const after = await startSimulator({ host: before.host, port: before.port, name: 'agent-renewed' });
     sims.push(after);
     expect(after.fingerprint).not.toBe(before.fingerprint);
-    // The desktop's tab reconnects (as DCV's client does): the tunnel meets the new certificate,
-    // answers with its error page, and the connection fails for good (never retried).
-    await tab.reload();
-    expect(await tab.locator('body').textContent()).toContain('TLS_PIN_MISMATCH');
-    await goTo(page, 'Connections');
-    await page.getByRole('listitem', { name: 'Build agent' }).getByText('Failed (TLS_PIN_MISMATCH)').waitFor(WAIT);
-
+    // Connect checks the path of the tunnel it would reuse: the tunnel still says open (its
+    // sockets closed cleanly), yet the new certificate is shown before any tab opens.
     await connect(page, 'Build agent');
     const changed = page.getByRole('alertdialog', { name: 'Warning: the certificate has changed' });
     await changed.waitFor(WAIT);
@@ -94,6 +89,11 @@ describe.skipIf(!needBinaries('chromium', 'squid', 'htpasswd'))('e2e: broken des
     await changed.getByRole('button', { name: 'Cancel' }).click();
     // Not one request reached the impostor: the pin is checked before any HTTP byte.
     expect(after.stats().httpRequests + after.stats().upgrades).toBe(0);
+    // The connection fails for good (never retried); its tab gets the tunnel's error page.
+    await goTo(page, 'Connections');
+    await page.getByRole('listitem', { name: 'Build agent' }).getByText('Failed (TLS_PIN_MISMATCH)').waitFor(WAIT);
+    await tab.reload();
+    expect(await tab.locator('body').textContent()).toContain('TLS_PIN_MISMATCH');
 
     const timeline = await troubleshoot(page, 'Build agent');
     const tls = await expectStep(timeline, 'Certificate (TLS)', 'Failed', 'TLS_PIN_MISMATCH');
