@@ -278,7 +278,9 @@ export const en = {
   'proxy.source.system': 'System proxy settings',
   'proxy.matched': '(matched {rule})',
   'proxy.browserIntercepts': 'A plain browser on this machine would send this endpoint to the proxy.',
-  'proxy.browserDirect': 'A plain browser on this machine would connect directly too.',
+  'proxy.browserSame': 'A plain browser on this machine takes the same route: {route}.',
+  'proxy.browserOther': 'A plain browser on this machine would go {route}.',
+  'proxy.browserUnknown': 'What a plain browser on this machine would do is unknown.',
   'proxy.browserInterceptsHint': 'That is why curl can work while the browser does not. Ask IT to add the endpoint to the proxy exceptions (no_proxy), or use the launcher.',
 
   'conn.title': 'Active connections',

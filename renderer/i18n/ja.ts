@@ -280,7 +280,9 @@ export const ja: Dictionary = {
   'proxy.source.system': 'システムのプロキシ設定',
   'proxy.matched': '（{rule} に一致）',
   'proxy.browserIntercepts': 'このパソコンの通常のブラウザーは、このエンドポイントへの通信をプロキシに送ります。',
-  'proxy.browserDirect': 'このパソコンの通常のブラウザーも直接接続します。',
+  'proxy.browserSame': 'このパソコンの通常のブラウザーも同じ経路 ({route}) を使います。',
+  'proxy.browserOther': 'このパソコンの通常のブラウザーは {route} で接続します。',
+  'proxy.browserUnknown': 'このパソコンの通常のブラウザーがどの経路を使うかは分かりません。',
   'proxy.browserInterceptsHint': 'そのため curl では接続できてもブラウザーでは接続できません。情報システム部門にエンドポイントをプロキシの例外 (no_proxy) に追加してもらうか、ランチャーを使ってください。',
 
   'conn.title': '接続中のデスクトップ',

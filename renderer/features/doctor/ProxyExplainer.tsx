@@ -8,6 +8,13 @@ const SOURCE: Record<ProxyExplanation['sources'][number]['source'], MessageKey> 
   system: 'proxy.source.system',
 };
 
+/** The headline for what a plain browser would do, next to the launcher's route. */
+function browserVerdict({ effective, plainBrowser }: ProxyExplanation): MessageKey {
+  if (plainBrowser.wouldIntercept) return 'proxy.browserIntercepts';
+  if (plainBrowser.route === effective.route) return 'proxy.browserSame';
+  return plainBrowser.route === 'unknown' ? 'proxy.browserUnknown' : 'proxy.browserOther';
+}
+
 /** Which way the launcher goes, why, and what a plain browser would do instead. */
 export function ProxyExplainer({ explanation }: { explanation: ProxyExplanation }) {
   const t = useT();
@@ -39,7 +46,7 @@ export function ProxyExplainer({ explanation }: { explanation: ProxyExplanation 
         ))}
       </dl>
       <div className={`callout ${plainBrowser.wouldIntercept ? 'callout-warn' : 'callout-ok'}`} role="note">
-        <strong>{t(plainBrowser.wouldIntercept ? 'proxy.browserIntercepts' : 'proxy.browserDirect')}</strong>
+        <strong>{t(browserVerdict(explanation), { route: plainBrowser.route })}</strong>
         <p>
           <code>{plainBrowser.route}</code> — <span lang="en">{plainBrowser.reason}</span>
         </p>

@@ -84,6 +84,30 @@ describe('Troubleshooting', () => {
     expect(within(verdict).getByText('A plain browser on this machine would send this endpoint to the proxy.')).toBeInTheDocument();
   });
 
+  it.each([
+    { lang: 'en' as const, troubleshoot: 'Troubleshoot Agent 1', region: 'Proxy route', verdict: 'A plain browser on this machine takes the same route: PROXY proxy:8080.' },
+    { lang: 'ja' as const, troubleshoot: 'Agent 1 のトラブルシューティング', region: 'プロキシの経路', verdict: 'このパソコンの通常のブラウザーも同じ経路 (PROXY proxy:8080) を使います。' },
+  ])('($lang) when launcher and plain browser both use the proxy, the verdict names that shared route', async ({ lang, troubleshoot, region, verdict }) => {
+    const { api, finish } = setUp();
+    api.view.catalogue.settings.language = lang;
+    api.handle('doctor.explainProxy', () =>
+      ok({
+        url: 'https://vpce-0abc-xyz:50001/',
+        effective: { route: 'PROXY proxy:8080', reason: 'Endpoint → Proxy: manual http://proxy:8080' },
+        sources: [{ source: 'system', says: 'PROXY proxy:8080' }],
+        plainBrowser: { route: 'PROXY proxy:8080', reason: 'a plain browser here would go PROXY proxy:8080, as the launcher does', wouldIntercept: false },
+      }),
+    );
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: troubleshoot }));
+    finish();
+    const section = await screen.findByRole('region', { name: region });
+    const note = within(section).getByRole('note');
+    expect(note).toHaveClass('callout-ok');
+    expect(within(note).getByText(verdict)).toBeInTheDocument();
+    expect(note.textContent).not.toMatch(/directly|直接/);
+  });
+
   it('copies the redacted markdown report to the clipboard', async () => {
     const { api, finish } = setUp();
     const { user } = renderApp(api);
