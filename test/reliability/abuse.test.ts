@@ -121,7 +121,7 @@ async function trickleHeaders(t: LocalTunnel): Promise<{ closedAfterMs: number; 
 }
 
 describe('the local listener under abuse', () => {
-  it(`${FLOOD} unauthenticated connections: the cap holds, memory stays bounded, the window still gets in`, async () => {
+  it(`${FLOOD.toLocaleString('en')} unauthenticated connections: the cap holds, memory stays bounded, the window still gets in`, async () => {
     const t = await tunnel();
     const before = desktopRequests();
     // Only live sockets are kept: the test itself must not hold 1,000 dead ones in memory.
@@ -174,7 +174,7 @@ describe('the local listener under abuse', () => {
     live.forEach((s) => s.destroy());
     const mb = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} MB`;
     record(
-      `${FLOOD} unauthenticated TLS connections`,
+      `${FLOOD.toLocaleString('en')} unauthenticated TLS connections`,
       `at most ${peakActive} open at once (cap ${CAP}), ${droppedByTunnel} dropped oldest-first; connections 200 → ${FLOOD}: heap ${mb(atEnd.heapMb - at200.heapMb)}, RSS ${mb(atEnd.rssMb - at200.rssMb)}; the window signed in and echoed afterwards`,
       'no (only the window’s one socket)',
     );

@@ -4,7 +4,7 @@
  * first). Paste the output into the README's "Reliability" section.
  *   npx tsx test/reliability/figures.ts
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FIGURES_DIR, type FigureFile } from './record';
 
@@ -52,6 +52,12 @@ const cell = (v: unknown) => String(v).replace(/\|/g, '\\|').replace(/\r?\n/g, '
 
 function table(first: string, rows: FigureFile['rows']): string[] {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => k !== 'case')))];
+  // Many measures of few runs read better down than across.
+  if (columns.length > 6 && rows.length <= 3) {
+    const lines = [`| ${['Measure', ...rows.map((r) => r.case)].map(cell).join(' | ')} |`, `|${' --- |'.repeat(rows.length + 1)}`];
+    for (const c of columns) lines.push(`| ${[c, ...rows.map((r) => r[c] ?? '')].map(cell).join(' | ')} |`);
+    return lines;
+  }
   const lines = [`| ${[first, ...columns].join(' | ')} |`, `|${' --- |'.repeat(columns.length + 1)}`];
   for (const r of rows) lines.push(`| ${[r.case, ...columns.map((c) => r[c] ?? '')].map(cell).join(' | ')} |`);
   return lines;
@@ -68,12 +74,15 @@ export function renderFigures(): string {
   const dates: string[] = [];
   const sections: string[] = [];
   for (const { suite, first, file } of SUITES) {
-    const path = join(FIGURES_DIR, `${suite}.json`);
-    if (!existsSync(path)) {
+    // A suite may have variants (soak.json for CI, soak-600s.json for `npm run soak`): one table.
+    const names = existsSync(FIGURES_DIR) ? readdirSync(FIGURES_DIR).filter((n) => n === `${suite}.json` || n.startsWith(`${suite}-`)).sort() : [];
+    if (names.length === 0) {
       sections.push(`### ${suite}`, '', `_No figures: run \`npx vitest run ${file}\`._`, '');
       continue;
     }
-    const f = JSON.parse(readFileSync(path, 'utf8')) as FigureFile;
+    const files = names.map((n) => JSON.parse(readFileSync(join(FIGURES_DIR, n), 'utf8')) as FigureFile);
+    for (const v of files.slice(1)) machines.add(v.machine);
+    const f: FigureFile = { ...files[0], notes: [...new Set(files.flatMap((v) => v.notes))], rows: files.flatMap((v) => v.rows) };
     machines.add(f.machine);
     dates.push(f.startedAt);
     sections.push(`### ${f.title}`, '');
