@@ -106,8 +106,11 @@ export function forwardHttp(fw: HttpForwarder, req: IncomingMessage, res: Server
     });
     up.on('error', (e) => {
       // A pooled connection the server closed just as we reused it: a bodyless idempotent
-      // request has not done anything yet, so send it once more on a fresh connection.
-      if (!answered && !retry && up.reusedSocket && !hasBody && IDEMPOTENT.has(req.method ?? '') && !res.destroyed) return send(true);
+      // request has not done anything yet, so send it once more on a fresh connection. Not
+      // after our own response timeout: the upstream had it all along, and a retry would hide
+      // the 504 behind a second wait.
+      const timedOut = isTunnelError(e) && e.code === 'UPSTREAM_TIMEOUT';
+      if (!answered && !retry && !timedOut && up.reusedSocket && !hasBody && IDEMPOTENT.has(req.method ?? '') && !res.destroyed) return send(true);
       if (answered || res.headersSent) return void res.destroy();
       const err = toTunnelError(e);
       fw.onError(err);
