@@ -56,7 +56,7 @@ export async function runDoctor(args: TunnelCliArgs, target: TunnelTarget, io: D
 function plainBrowserRoute(host: string, port: number, env: NodeJS.ProcessEnv): { route: string; reason: string } {
   try {
     const d = envProxyFor(`https://${hostPort(host, port)}/`, env);
-    return { route: formatProxyList(d.route), reason: d.reason };
+    return { route: formatProxyList(d.route), reason: d.why ?? d.reason };
   } catch (e) {
     // A proxy the tunnel cannot use (socks5://…) is still a proxy a browser would use.
     return { route: 'PROXY (unsupported proxy URL)', reason: (e as Error).message };

@@ -33,6 +33,19 @@ describe('doctor hints', () => {
     expect(hintFor('SYSTEM_PROXY_WOULD_INTERCEPT', { ...facts, plainBrowserRoute: { route: 'PROXY proxy.corp:8080', reason: 'HTTPS_PROXY' } })).toContain('no_proxy');
   });
 
+  it('SYSTEM_PROXY_WOULD_INTERCEPT names the plain browser\'s route once, with why in one pair of parentheses', () => {
+    const hint = hintFor('SYSTEM_PROXY_WOULD_INTERCEPT', {
+      ...facts,
+      address: '10.213.66.188',
+      plainBrowserRoute: { route: 'PROXY proxy.corp.example:8080', reason: 'HTTPS_PROXY is set and no NO_PROXY entry matches' },
+    });
+    expect(hint).toBe(
+      `The launcher goes DIRECT, but a plain browser on this machine would send ${facts.host} to PROXY proxy.corp.example:8080 ` +
+        `(HTTPS_PROXY is set and no NO_PROXY entry matches): that is why curl works and a plain browser does not. ` +
+        `Add ${facts.host} and 10.213.66.188 to no_proxy (and the browser's proxy exceptions), or open the desktop from the launcher.`,
+    );
+  });
+
   it('escapes the name it suggests for a regex', () => {
     expect(hintFor('WS_FORBIDDEN', facts)).toContain('vpce-0abc-1234\\.vpce-svc-0def\\.eu-west-1\\.vpce\\.amazonaws\\.com');
   });

@@ -32,7 +32,7 @@ export interface HintFacts {
   hostAccepted?: boolean;
   hasAuthToken?: boolean;
   sessionId?: string;
-  /** What a plain browser on this machine would do with the endpoint. */
+  /** What a plain browser on this machine would do with the endpoint; reason: why, without repeating the route. */
   plainBrowserRoute?: { route: string; reason: string };
   daysLeft?: number;
   /** Route entries tried before the one that was used (or before the last that failed). */
@@ -207,8 +207,9 @@ const HINTS: Record<string, HintText> = {
     `a plain browser or the native client with certificate validation will warn. Reissue it with subjectAltName ${sanFor(f.host)} if they must connect directly.`,
 
   SYSTEM_PROXY_WOULD_INTERCEPT: (f) =>
-    `The launcher goes DIRECT, but this machine's proxy settings (${f.plainBrowserRoute?.reason ?? 'system proxy'}) send ${f.host} to ` +
-    `${f.plainBrowserRoute?.route ?? 'a proxy'}: that is why curl works and a plain browser does not. Add ${f.host}${f.address && f.address !== f.host ? ` and ${f.address}` : ''} ` +
+    `The launcher goes DIRECT, but a plain browser on this machine would send ${f.host} to ${f.plainBrowserRoute?.route ?? 'a proxy'}` +
+    `${f.plainBrowserRoute?.reason ? ` (${f.plainBrowserRoute.reason})` : ''}: that is why curl works and a plain browser does not. ` +
+    `Add ${f.host}${f.address && f.address !== f.host ? ` and ${f.address}` : ''} ` +
     `to no_proxy (and the browser's proxy exceptions), or open the desktop from the launcher.`,
 
   HSTS_SELF_SIGNED: (f) =>

@@ -39,7 +39,11 @@ export interface DiagnoseInput {
   /** A Connection Gateway token: sent as ?authToken= on the page and on <base>auth, as a browser would. */
   authToken?: string;
   sessionId?: string;
-  /** What a plain browser on this machine would do with the endpoint (app ProxyPolicy, or the env in the CLI). */
+  /**
+   * What a plain browser on this machine would do with the endpoint (app ProxyPolicy, or the
+   * env in the CLI). reason: why, in a few words that do not repeat the route, as the hint
+   * and the step's summary put it in parentheses after the route.
+   */
   plainBrowserRoute?: { route: string; reason: string };
   timeouts?: { connectMs?: number; handshakeMs?: number; httpMs?: number };
 }

@@ -80,6 +80,7 @@ describe('envProxyFor', () => {
     expect(r.route).toEqual([{ kind: 'proxy', host: 'proxy', port: 8080 }]);
     expect(r.credentials).toEqual({ username: 'me', password: 'p@ss' });
     expect(r.reason).toBe('HTTPS_PROXY is http://me:***@proxy:8080 (no NO_PROXY set)');
+    expect(r.why).toBe('HTTPS_PROXY is set and NO_PROXY is not');
   });
 
   it('a NO_PROXY entry sends it DIRECT and says which', () => {
@@ -90,6 +91,8 @@ describe('envProxyFor', () => {
   it('no entry matched → the proxy, and the reason says so', () => {
     const r = envProxyFor(url, { HTTPS_PROXY: 'http://proxy:8080', NO_PROXY: 'localhost' });
     expect(r.reason).toBe('HTTPS_PROXY is http://proxy:8080 (no NO_PROXY entry matched)');
+    // Why, without the proxy the route already names: to follow that route in a sentence.
+    expect(r.why).toBe('HTTPS_PROXY is set and no NO_PROXY entry matches');
   });
 
   it('lower case wins over upper case, for the proxy and for no_proxy (curl)', () => {
@@ -97,6 +100,7 @@ describe('envProxyFor', () => {
     const r = envProxyFor(url, env);
     expect(r.route).toEqual([{ kind: 'proxy', host: 'lower', port: 1 }]);
     expect(r.reason).toBe('https_proxy is http://lower:1 (no no_proxy entry matched)');
+    expect(r.why).toBe('https_proxy is set and no no_proxy entry matches');
   });
 
   it('an empty variable counts as unset, and ALL_PROXY is the fallback (curl)', () => {

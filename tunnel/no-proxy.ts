@@ -89,6 +89,11 @@ export interface EnvProxyDecision {
   route: RouteEntry[];
   /** A sentence for the user: which variable decided, and why. */
   reason: string;
+  /**
+   * For a proxy route, why in a few words that leave the proxy to the route, to follow it in
+   * a sentence: "HTTPS_PROXY is set and no NO_PROXY entry matches".
+   */
+  why?: string;
   /** The NO_PROXY entry that sent the target DIRECT. */
   matched?: string;
   /** Credentials written in the proxy URL (`http://user:pass@proxy:8080`), decoded. */
@@ -144,6 +149,7 @@ export function envProxyFor(url: string | URL, env: Env = process.env): EnvProxy
   return {
     route: [proxy.entry],
     reason: `${proxyVar.name} is ${redactProxyUrl(proxyVar.value)} (${why})`,
+    why: `${proxyVar.name} is set and ${noProxyVar ? `no ${noProxyVar.name} entry matches` : 'NO_PROXY is not'}`,
     ...(proxy.credentials ? { credentials: proxy.credentials } : {}),
   };
 }

@@ -110,7 +110,8 @@ export function createDiagnostics(deps: DiagnosticsDeps) {
         origin: target.origin,
         authToken: target.authToken,
         sessionId: target.sessionId,
-        ...(explanation ? { plainBrowserRoute: { route: explanation.plainBrowser.route, reason: explanation.plainBrowser.reason } } : {}),
+        // The doctor puts the reason in parentheses after the route: the short why, not the explainer's sentence.
+        ...(explanation ? { plainBrowserRoute: { route: explanation.plainBrowser.route, reason: explanation.plainBrowser.why ?? explanation.plainBrowser.reason } } : {}),
         timeouts: deps.timeouts,
       },
       { onStep },

@@ -162,6 +162,13 @@ describe('explain', () => {
     expect(x.sources[0].says).toMatch(/DIRECT: never|environment variables|use the proxy http:\/\/proxy:8080/);
   });
 
+  it('says why a plain browser takes its route in a few words that do not repeat the route (for the doctor\'s hint)', async () => {
+    const system = await createProxyPolicy({ env: {}, resolveSystemProxy: systemSays('PROXY proxy:8080') }).explain(endpoint({ mode: 'direct' }), IP_URL);
+    expect(system.plainBrowser).toMatchObject({ route: 'PROXY proxy:8080', why: 'the system proxy settings say so' });
+    const env = await createProxyPolicy({ env: { https_proxy: 'http://proxy:8080', no_proxy: '.amazonaws.com' } }).explain(endpoint({ mode: 'direct' }), IP_URL);
+    expect(env.plainBrowser).toMatchObject({ route: 'PROXY proxy:8080', why: 'https_proxy is set and no no_proxy entry matches' });
+  });
+
   it('still explains when a source is unusable', async () => {
     const policy = createProxyPolicy({ env: { https_proxy: 'socks5://s:1080' }, resolveSystemProxy: systemSays('DIRECT') });
     const x = await policy.explain(endpoint({ mode: 'env' }), VPCE_URL);

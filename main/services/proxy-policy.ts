@@ -69,7 +69,7 @@ export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
       throw new Error(`the system proxy resolver failed for ${url}: ${(e as Error).message}`);
     }
     const route = parseProxyList(pac);
-    return { route, reason: `system proxy says ${formatProxyList(route)}` };
+    return { route, reason: `system proxy says ${formatProxyList(route)}`, why: 'the system proxy settings say so' };
   }
 
   async function decide(endpoint: Endpoint, url: string): Promise<ProxyDecision> {
@@ -163,6 +163,7 @@ export function createProxyPolicy(opts: ProxyPolicyOptions): ProxyPolicy {
  */
 function plainBrowser(url: string, launcher: RouteEntry[], browser: Said, env: Said | undefined): ProxyExplanation['plainBrowser'] {
   const route = formatProxyList(browser.route);
+  const why = browser.why ? { why: browser.why } : {};
   const launcherDirect = launcher[0]?.kind === 'direct';
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
   const viaBrowser = firstProxy(browser.route);
@@ -172,6 +173,7 @@ function plainBrowser(url: string, launcher: RouteEntry[], browser: Said, env: S
       route,
       reason: `a plain browser here would send ${url} to the proxy ${proxyName(viaBrowser)} (${browser.reason}) while the launcher goes DIRECT: that is "curl works but the browser doesn't"; add ${host} to the browser's proxy exceptions (no_proxy) to open it without the launcher`,
       wouldIntercept: true,
+      ...why,
     };
   }
   if (launcherDirect && viaEnv) {
@@ -179,8 +181,9 @@ function plainBrowser(url: string, launcher: RouteEntry[], browser: Said, env: S
       route,
       reason: `a plain browser here would go ${route} (${browser.reason}), but ${host} is missing from no_proxy: tools that read the environment (curl, Chromium without desktop proxy settings) would send it to ${proxyName(viaEnv)} (${env!.reason}) while the launcher goes DIRECT`,
       wouldIntercept: true,
+      ...why,
     };
   }
   const same = formatProxyList(launcher) === route ? ', as the launcher does' : '';
-  return { route, reason: `a plain browser here would go ${route}${same} (${browser.reason})`, wouldIntercept: false };
+  return { route, reason: `a plain browser here would go ${route}${same} (${browser.reason})`, wouldIntercept: false, ...why };
 }

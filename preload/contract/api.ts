@@ -101,8 +101,11 @@ export interface ProxyExplanation {
   /** The route the launcher will use, and why. */
   effective: { route: string; reason: string };
   sources: Array<{ source: 'profile' | 'env' | 'system'; says: string; matched?: string }>;
-  /** What a plain browser on this machine would do: "curl works but the browser doesn't". */
-  plainBrowser: { route: string; reason: string; wouldIntercept: boolean };
+  /**
+   * What a plain browser on this machine would do: "curl works but the browser doesn't".
+   * why: the reason in a few words that do not repeat the route ("the system proxy settings say so").
+   */
+  plainBrowser: { route: string; reason: string; wouldIntercept: boolean; why?: string };
 }
 
 export interface ImportPreview {

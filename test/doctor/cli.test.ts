@@ -68,6 +68,10 @@ describe('dcv-tunnel doctor', () => {
     expect(r.stdout).toMatch(/✓ tcp\s+OK/);
     expect(r.stdout).toMatch(/⚠ proxy\s+SYSTEM_PROXY_WOULD_INTERCEPT/);
     expect(r.stdout).toContain('PROXY proxy.corp.example:8080');
+    // The plain browser's route and why, each said once, no parentheses inside parentheses.
+    expect(r.stdout).toContain('a plain browser here would use PROXY proxy.corp.example:8080 (HTTPS_PROXY is set and no NO_PROXY entry matches)');
+    expect(r.stdout).toMatch(/a plain browser on this machine would send 127\.0\.0\.1 to PROXY proxy\.corp\.example:8080\s+\(HTTPS_PROXY is set and no NO_PROXY entry matches\): that is why curl works/);
+    expect(r.stdout).not.toMatch(/\([^()]*\(/);
     expect(r.stdout).toMatch(/✓ websocket\s+OK/);
     expect(r.stdout).toContain('OK, with warnings');
     expect(r.stdout).toContain('no_proxy');

@@ -145,9 +145,11 @@ describe('doctor: proxy (without a proxy process)', () => {
 
   it('SYSTEM_PROXY_WOULD_INTERCEPT: we go direct, a plain browser here would use the proxy', async () => {
     const d = await diagnose(
-      pinned(await sim(), { plainBrowserRoute: { route: 'PROXY proxy.corp.example:8080', reason: 'HTTPS_PROXY=http://proxy.corp.example:8080 and no NO_PROXY match' } }),
+      pinned(await sim(), { plainBrowserRoute: { route: 'PROXY proxy.corp.example:8080', reason: 'HTTPS_PROXY is set and no NO_PROXY entry matches' } }),
     );
     const s = expectWarning(d, 'proxy', 'SYSTEM_PROXY_WOULD_INTERCEPT');
+    expect(s.detail.summary).toMatch(/; a plain browser here would use PROXY proxy\.corp\.example:8080 \(HTTPS_PROXY is set and no NO_PROXY entry matches\)$/);
+    expect(s.hint).toContain('a plain browser on this machine would send 127.0.0.1 to PROXY proxy.corp.example:8080 (HTTPS_PROXY is set and no NO_PROXY entry matches): that is why');
     expect(s.hint).toContain('no_proxy');
     expect(step(d, 'websocket').code).toBe('OK');
   });
