@@ -28,7 +28,7 @@ if (!forceBrowser && electron && display) {
 }
 process.exitCode = await run(process.execPath, ['--enable-source-maps', join(root, 'dist/host.mjs'), ...args], { allowFail: true });
 
-/** Path of an installed Electron binary, without `require('electron')` (which would try to download it). */
+/** Path of an installed Electron binary, without loading the electron package (its index.js would try to download the binary). */
 function electronBinary() {
   const dir = join(root, 'node_modules/electron');
   const pathFile = join(dir, 'path.txt');

@@ -1,4 +1,3 @@
-// @vitest-environment node
 /**
  * The browser bridge against a real WebSocket server on loopback. The page's side is the `ws`
  * client (same onopen/onmessage/onclose API): jsdom's environment has no faithful browser
@@ -9,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { WIRE_PATH, type WireRequest } from '../../preload/contract/wire';
-import { apiUrl, createBrowserBridge, type BrowserBridge } from './browser';
+import { apiUrl, createBrowserBridge, type BrowserBridge } from '../../renderer/bridge/browser';
 
 interface Host {
   url: string;
