@@ -5,9 +5,10 @@
  * warm-up vs at the end (< 10 % growth), file descriptors back to the baseline once
  * everything is closed, nothing unhandled, and every echo and stream intact.
  *
- * The warm-up churns 4× faster for 20 s (SOAK_WARMUP, SOAK_WARMUP_FACTOR): without it the
- * resident size climbs for minutes while malloc settles (seen on a 600 s run: 250 → 305 MB
- * with the JS heap flat at ~27 MB, then flat), which is not a leak but would read as one.
+ * The warm-up churns 4× faster for 20 s, or a tenth of a longer soak (SOAK_WARMUP,
+ * SOAK_WARMUP_FACTOR): without it the resident size climbs for minutes while malloc settles
+ * (seen on a 600 s run: 250 → 305 MB with the JS heap flat at ~27 MB, then flat), which is
+ * not a leak but would read as one.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { eventually, forceGc, recordFigure, sleep, startFigures, unhandledCounte
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 /** The CI run and longer soaks (`npm run soak`) keep separate figures. */
 const SUITE = SECONDS === 60 ? 'soak' : `soak-${SECONDS}s`;
-const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP ?? 20);
+const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP ?? Math.max(20, Math.round(SECONDS / 10)));
 /** The warm-up churns faster, so the allocator reaches the footprint the steady load will need. */
 const WARMUP_CHURN_FACTOR = Number(process.env.SOAK_WARMUP_FACTOR ?? 4);
 const DESKTOPS = 50;
