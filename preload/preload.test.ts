@@ -5,7 +5,7 @@ import { CHANNELS, EVENT_NAMES } from './contract/names';
 import { createPreloadApi, type IpcRendererLike } from './bridge';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc-names';
 
-vi.mock('electron', () => import('../main/shell/electron-fake'));
+vi.mock('electron', () => import('../main/testing/electron-fake'));
 
 function fakeIpc() {
   let deliver: ((event: unknown, message: unknown) => void) | undefined;
@@ -20,7 +20,7 @@ function fakeIpc() {
 
 describe('preload bridge', () => {
   it("exposes exactly { mode, invoke, on } as window.launcher, never ipcRenderer", async () => {
-    const electron = await import('../main/shell/electron-fake');
+    const electron = await import('../main/testing/electron-fake');
     await import('./preload');
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../preload/ipc-names';
 import { fakeServices } from '../testing/fake-services';
-import { FakeFrame, FakeWebContents, ipcMain, resetFake } from './electron-fake';
+import { FakeFrame, FakeWebContents, ipcMain, resetFake } from '../testing/electron-fake';
 import { registerIpc } from './ipc';
 
-vi.mock('electron', () => import('./electron-fake'));
+vi.mock('electron', () => import('../testing/electron-fake'));
 
 const LAUNCHER_PAGE = 'app://launcher/index.html';
 

@@ -13,7 +13,7 @@ import {
   tunnelCertificateVerdict,
 } from './security';
 
-vi.mock('electron', () => import('./electron-fake'));
+vi.mock('electron', () => import('../testing/electron-fake'));
 
 const FP = 'sha256/' + 'A'.repeat(43) + '=';
 const cert = (hostname: string, fingerprint: string) => ({ hostname, certificate: { fingerprint } });

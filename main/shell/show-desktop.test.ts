@@ -14,10 +14,10 @@ import { createLauncherServices } from '../services/app';
 import type { KeytarLike } from '../services/secrets/keytar';
 import { openProfile } from './deep-link';
 import { DesktopWindows } from './desktop-windows';
-import { BrowserWindow, resetFake, shell } from './electron-fake';
+import { BrowserWindow, resetFake, shell } from '../testing/electron-fake';
 import { showDesktop } from './show-desktop';
 
-vi.mock('electron', () => import('./electron-fake'));
+vi.mock('electron', () => import('../testing/electron-fake'));
 
 type Opened = Extract<OpenResult, { kind: 'opened' }>;
 

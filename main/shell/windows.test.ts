@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo } from '../../preload/contract/api';
 import { fakeServices } from '../testing/fake-services';
-import { BrowserWindow, dialog, resetFake, session, shell, type FakeSession } from './electron-fake';
+import { BrowserWindow, dialog, resetFake, session, shell, type FakeSession } from '../testing/electron-fake';
 import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
 import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
 
-vi.mock('electron', () => import('./electron-fake'));
+vi.mock('electron', () => import('../testing/electron-fake'));
 
 const SECURE_PREFS = { sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false };
 const FP = 'sha256/' + 'Q'.repeat(43) + '=';
