@@ -311,7 +311,7 @@ describe('the local listener under abuse', () => {
     const refusedCount = outcomes.filter((o) => o.includes('refused')).length;
     record(
       `request smuggling, ${cases.length} forms (CL.TE, TE.CL, obfuscated TE, duplicate CL, obs-fold, bare LF…)`,
-      `${refusedCount} refused, ${cases.length - refusedCount} harmless — ${outcomes.join('; ')}`,
+      `${refusedCount} refused (${[...new Set(outcomes.filter((o) => o.includes('refused')).map((o) => o.split('refused ')[1]))].join('/')}); harmless: ${outcomes.filter((o) => !o.includes('refused')).join('; ') || 'none'}`,
       `${reached} request(s), all under ${PREFIX}; /version never`,
     );
   });
