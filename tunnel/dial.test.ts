@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from '../test/sim/cert';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
@@ -177,6 +178,50 @@ describe('dial against a local TLS peer', () => {
 
   it('a bad pin is a clear error before any connection', async () => {
     await expect(dial({ target: overrideTo(peer), route: 'DIRECT', trust: { kind: 'pin', fingerprints: ['AB:CD'] } })).rejects.toThrow(/pinned fingerprint "AB:CD" is not valid/);
+  });
+});
+
+/** A TLS server issuing session tickets under fixed keys: a second one with the same keys could resume the first one's sessions. */
+async function ticketServer(cert: { key: string; cert: string }, ticketKeys: Buffer, port = 0): Promise<{ server: TlsServer; port: number; resumed: boolean[] }> {
+  const resumed: boolean[] = [];
+  const server = createTlsServer({ ...cert, ticketKeys }, (s) => {
+    resumed.push(s.isSessionReused());
+    s.on('error', () => {});
+    s.end('x');
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port, resumed };
+}
+
+describe('dial shares one TLS context but never resumes a session', () => {
+  it('every dial is a full handshake; the server restarted with a new certificate under the same ticket keys → TLS_PIN_MISMATCH', async () => {
+    const ticketKeys = randomBytes(48);
+    const real = makeSelfSignedCert({ cn: 'dcv-gateway' });
+    const pin: TrustPolicy = { kind: 'pin', fingerprints: [fingerprintOf(real.cert)] };
+    const first = await ticketServer(real, ticketKeys);
+    const target = { host: '127.0.0.1', port: first.port };
+    const reused: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await dial({ target, route: 'DIRECT', trust: pin });
+      reused.push(r.socket.isSessionReused());
+      await new Promise((resolve) => r.socket.once('data', resolve).resume());
+      r.socket.destroy();
+    }
+    expect(reused).toEqual([false, false, false]);
+    expect(first.resumed).toEqual([false, false, false]);
+    await new Promise((r) => first.server.close(r));
+
+    const changed = makeSelfSignedCert({ cn: 'dcv-gateway' });
+    const second = await ticketServer(changed, ticketKeys, first.port);
+    try {
+      const e = await dialFailure(dial({ target, route: 'DIRECT', trust: pin }));
+      expect(e.code).toBe('TLS_PIN_MISMATCH');
+      expect(e.details.presented).toMatchObject({ fingerprint256: fingerprintOf(changed.cert) });
+      expect(second.resumed.every((r) => !r)).toBe(true);
+    } finally {
+      await new Promise((r) => second.server.close(r));
+    }
   });
 });
 

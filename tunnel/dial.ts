@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { X509Certificate } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import { namesHost, summarizeCertificate } from './certificate';
 import { connectThroughProxy } from './connect-proxy';
 import { type CertificateSummary, isTunnelError, TunnelError, type TunnelErrorCode } from './errors';
@@ -47,8 +47,8 @@ interface Connected {
 /** Connects, handshakes and verifies; throws a TunnelError naming the step that failed. */
 export async function dial(opts: DialOptions): Promise<DialResult> {
   const pins = opts.trust.kind === 'pin' ? parsePins(opts.trust.fingerprints) : undefined;
-  const verify: Verify = (socket, summary) =>
-    pins ? verifyPin(summary, pins, (opts.trust as { fingerprints: string[] }).fingerprints) : verifyChain(socket, summary, opts.target.host);
+  const verify: Verify = (socket, summary, der) =>
+    pins ? verifyPin(summary, der, pins, (opts.trust as { fingerprints: string[] }).fingerprints) : verifyChain(socket, summary, opts.target.host);
   const { entry, connected } = await tryRoute(opts, opts.trust, verify);
   const { socket, certificate, remoteAddress, timings } = connected;
   const cipher = socket.getCipher();
@@ -263,7 +263,7 @@ async function attempt(a: Attempt): Promise<Connected> {
         rejectUnauthorized: false,
         // Node's name check is replaced by namesHost() below (the same rules the UI shows).
         checkServerIdentity: () => undefined,
-        ...(a.caBundle !== undefined ? { ca: a.caBundle } : {}),
+        secureContext: clientContext(a.caBundle),
       });
       secure = socket;
       const protocolInfo = () => ({ protocol: socket.getProtocol() ?? '', cipher: socket.getCipher()?.name ?? '', alpn: socket.alpnProtocol || null });
@@ -382,13 +382,15 @@ function handshake(
     const onSecure = () => {
       settle();
       try {
-        const peer = socket.getPeerCertificate(true) as DetailedPeerCertificate | null;
+        // Not getPeerX509Certificate(): in Node 20 it removes the leaf from the socket's peer
+        // chain, so a later getPeerCertificate(true) (inspect's chain) would start at the issuer.
+        const peer = socket.getPeerCertificate(false) as PeerCertificate | null;
         if (!peer?.raw) {
           const reused = socket.isSessionReused();
           return fail('TLS_HANDSHAKE_FAILED', `${host} presented no certificate${reused ? ' (resumed session)' : ''}: refusing to trust it`, { sessionReused: reused });
         }
         const certificate = summarizeCertificate(new X509Certificate(peer.raw));
-        resolve({ certificate, verdict: verify(socket, certificate) });
+        resolve({ certificate, verdict: verify(socket, certificate, peer.raw) });
       } catch (e) {
         if (isTunnelError(e)) e.details.tls = protocolInfo();
         reject(e);
@@ -407,6 +409,25 @@ function handshake(
     () => new TunnelError('TLS_HANDSHAKE_FAILED', `TLS handshake with ${host} did not complete within ${timeoutMs} ms`, { timeout: true }),
     signal,
   );
+}
+
+/**
+ * One client context per CA bundle ('' for the system store), built once: making one per dial
+ * cost about as much CPU as the rest of the dial. Sharing it resumes nothing: Node's contexts
+ * keep no internal session cache, and dial never passes `session`.
+ */
+const clientContexts = new Map<string, SecureContext>();
+const MAX_CLIENT_CONTEXTS = 8;
+
+function clientContext(caBundle: string | undefined): SecureContext {
+  const key = caBundle ?? '';
+  let context = clientContexts.get(key);
+  if (!context) {
+    context = createSecureContext(caBundle !== undefined ? { ca: caBundle } : {});
+    if (clientContexts.size >= MAX_CLIENT_CONTEXTS) clientContexts.delete(clientContexts.keys().next().value!);
+    clientContexts.set(key, context);
+  }
+  return context;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import { isExpired, isNotYetValid, namesHost, summarizeCertificate } from './cer
 import { type CertificateSummary, TunnelError } from './errors';
 import { fingerprintMatches, parseFingerprint } from './fingerprint';
 
-/** Throws a TunnelError to refuse; returns ok, or warn with what is wrong but accepted. */
-export type Verify = (socket: TLSSocket, summary: CertificateSummary) => { status: 'ok' | 'warn'; detail: Record<string, unknown> };
+/** Throws a TunnelError to refuse; returns ok, or warn with what is wrong but accepted. `der`: the presented leaf. */
+export type Verify = (socket: TLSSocket, summary: CertificateSummary, der: Buffer) => { status: 'ok' | 'warn'; detail: Record<string, unknown> };
 
 export function parsePins(fingerprints: string[]): Buffer[] {
   if (!Array.isArray(fingerprints) || fingerprints.length === 0) throw new Error('dial: pin trust needs at least one fingerprint');
@@ -23,8 +23,7 @@ export function parsePins(fingerprints: string[]): Buffer[] {
 }
 
 /** The pin is what the user trusted: an expired or misnamed pinned certificate still passes, with a warning. */
-export function verifyPin(summary: CertificateSummary, pins: Buffer[], expected: string[]): ReturnType<Verify> {
-  const der = new X509Certificate(summary.pem).raw;
+export function verifyPin(summary: CertificateSummary, der: Buffer, pins: Buffer[], expected: string[]): ReturnType<Verify> {
   if (!fingerprintMatches(der, pins)) {
     throw new TunnelError('TLS_PIN_MISMATCH', `the certificate presented (${summary.fingerprint256Hex}) is not the pinned one`, { expected, presented: summary });
   }
