@@ -66,6 +66,13 @@ describe('loadOrCreateLocalCertificate', () => {
     expect(past.fingerprint).not.toBe(future.fingerprint);
   });
 
+  it('tunnels starting together in one process share one new certificate, the one in the file', async () => {
+    const dir = freshDir();
+    const all = await Promise.all([1, 2, 3].map(() => loadOrCreateLocalCertificate(dir)));
+    expect(new Set(all.map((c) => c.fingerprint)).size).toBe(1);
+    expect(readFileSync(join(dir, CERT_FILE_NAME), 'utf8')).toBe(all[0].keyPem + all[0].certPem);
+  });
+
   it('replaces a damaged or mismatched cache file', async () => {
     const dir = freshDir();
     const file = join(dir, CERT_FILE_NAME);

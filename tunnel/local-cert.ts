@@ -1,13 +1,16 @@
 /**
  * The tunnel's own localhost certificate: made once, cached in `certDir`, reused while valid.
  *
- * The key comes from Node's crypto (native and fast); node-forge only signs the certificate,
- * because Node cannot build an X.509 certificate itself. A warm start reads one file and
- * parses it with Node's X509Certificate: no key generation, and forge is not even loaded.
+ * The key comes from Node's crypto, generated off the event loop (a 2048-bit RSA key takes
+ * 0.2–0.9 s: in Electron's main process a synchronous one froze the window); node-forge only
+ * encodes the certificate, because Node cannot build an X.509 certificate, and Node signs it. A warm start
+ * reads one file; while its text is what was last parsed and checked in this process, the
+ * parse and the key check are not done again (the file stays the source of truth).
  */
-import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface LocalCertificate {
   keyPem: string;
@@ -33,15 +36,36 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Renew this long before expiry, so a tunnel started today never outlives its certificate by surprise. */
 const RENEW_BEFORE_MS = DAY_MS;
 
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The last text read or written per file, with what it parsed to. */
+const parsedFiles = new Map<string, { text: string; cert: LocalCertificate }>();
+/** Certificates being made, per file: tunnels started together share one key generation. */
+const making = new Map<string, Promise<LocalCertificate>>();
+
 export async function loadOrCreateLocalCertificate(certDir: string, options: LocalCertificateOptions = {}): Promise<LocalCertificate> {
   const now = options.now ?? new Date();
   const file = join(certDir, CERT_FILE_NAME);
   const cached = readCached(file, now);
   if (cached) return cached;
-  const fresh = await createLocalCertificate(now, options.validityDays ?? 30);
-  mkdirSync(certDir, { recursive: true, mode: 0o700 });
-  writeFileAtomic(file, fresh.keyPem + fresh.certPem);
-  return fresh;
+  const other = making.get(file);
+  // Made for another caller's clock (tests) it may not be valid at ours: then make our own.
+  if (other) {
+    const made = await other;
+    if (usableAt(made, now)) return made;
+  }
+  const pending = (async () => {
+    const fresh = await createLocalCertificate(now, options.validityDays ?? 30);
+    mkdirSync(certDir, { recursive: true, mode: 0o700 });
+    const text = fresh.keyPem + fresh.certPem;
+    writeFileAtomic(file, text);
+    parsedFiles.set(file, { text, cert: fresh });
+    return fresh;
+  })().finally(() => {
+    if (making.get(file) === pending) making.delete(file);
+  });
+  making.set(file, pending);
+  return pending;
 }
 
 function readCached(file: string, now: Date): LocalCertificate | undefined {
@@ -51,15 +75,23 @@ function readCached(file: string, now: Date): LocalCertificate | undefined {
   } catch {
     return undefined;
   }
+  const known = parsedFiles.get(file);
+  const cert = known?.text === text ? known.cert : parse(text);
+  if (!cert) return undefined;
+  parsedFiles.set(file, { text, cert });
+  return usableAt(cert, now) ? cert : undefined;
+}
+
+function usableAt(cert: LocalCertificate, now: Date): boolean {
+  return cert.notBefore.getTime() <= now.getTime() && cert.notAfter.getTime() - RENEW_BEFORE_MS > now.getTime();
+}
+
+function parse(text: string): LocalCertificate | undefined {
   const keyPem = text.match(/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----\r?\n?/)?.[0];
   const certPem = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\r?\n?/)?.[0];
   if (!keyPem || !certPem) return undefined;
   try {
     const x509 = new X509Certificate(certPem);
-    const notBefore = new Date(x509.validFrom);
-    const notAfter = new Date(x509.validTo);
-    if (notBefore.getTime() > now.getTime()) return undefined;
-    if (notAfter.getTime() - RENEW_BEFORE_MS <= now.getTime()) return undefined;
     if (!x509.checkPrivateKey(createPrivateKey(keyPem))) return undefined;
     return describe(keyPem, certPem, x509);
   } catch {
@@ -69,13 +101,14 @@ function readCached(file: string, now: Date): LocalCertificate | undefined {
 }
 
 async function createLocalCertificate(now: Date, validityDays: number): Promise<LocalCertificate> {
+  // Started first: the key is made on libuv's thread pool while forge loads.
+  const keyPair = generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const { default: forge } = await import('node-forge');
-  // RSA because node-forge signs certificates with RSA keys only.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // RSA because node-forge encodes RSA public keys only.
+  const { privateKey, publicKey } = await keyPair;
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as import('node-forge').pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
   // Positive serial: a leading 0x01..0x7f byte keeps the DER integer from reading as negative.
   cert.serialNumber = (0x10 + (randomBytes(1)[0] % 0x60)).toString(16) + randomBytes(15).toString('hex');
   // A little slack backwards for clocks that disagree by a few minutes.
@@ -99,7 +132,12 @@ async function createLocalCertificate(now: Date, validityDays: number): Promise<
       ],
     },
   ]);
-  cert.sign(forgeKey, forge.md.sha256.create());
+  // Signed by Node (native, < 1 ms), not forge's JavaScript RSA (130 ms on the event loop).
+  cert.siginfo.algorithmOid = cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption;
+  // getTBSCertificate is forge's own (cert.sign uses it) but missing from its type declarations.
+  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: typeof cert): import('node-forge').asn1.Asn1 };
+  const tbs = Buffer.from(forge.asn1.toDer(pki.getTBSCertificate(cert)).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, privateKey).toString('binary');
   const certPem = forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
   return describe(keyPem, certPem, new X509Certificate(certPem));
 }
