@@ -324,6 +324,7 @@ describe('a tiny upstream for what the simulator does not do', () => {
   let tunnel: LocalTunnel;
   let c: TunnelClient;
   let upstreamConnections = 0;
+  const served = new WeakMap<object, number>();
   const pem = makeSelfSignedCert({ cn: 'tiny' });
   beforeAll(async () => {
     const { createServer } = await import('node:https');
@@ -339,6 +340,13 @@ describe('a tiny upstream for what the simulator does not do', () => {
         return;
       }
       if (req.url === '/hang') return; // never answers
+      if (req.url === '/once-per-connection') {
+        // The connection dies under any request after its first, like a server that timed it out.
+        const n = (served.get(req.socket) ?? 0) + 1;
+        served.set(req.socket, n);
+        if (n > 1) return void req.socket.destroy();
+        return void res.writeHead(200, { 'Content-Length': '2' }).end('ok');
+      }
       if (req.url === '/cut') {
         res.writeHead(200, { 'Content-Length': '1000000' });
         res.write(Buffer.alloc(1000));
@@ -380,6 +388,16 @@ describe('a tiny upstream for what the simulator does not do', () => {
     const before = upstreamConnections;
     for (let i = 0; i < 5; i++) expect((await c.get('/etag')).status).toBe(200);
     expect(upstreamConnections).toBe(before);
+  });
+
+  it('a pooled connection that dies under a GET: sent again on a fresh one; a DELETE is not (502)', async () => {
+    expect((await c.get('/once-per-connection')).text).toBe('ok');
+    const before = upstreamConnections;
+    expect((await c.get('/once-per-connection')).text).toBe('ok');
+    expect(upstreamConnections).toBe(before + 1);
+    const deleted = await c.request('/once-per-connection', { method: 'DELETE', headers: { Accept: 'application/json' } });
+    expect(deleted.status).toBe(502);
+    expect(JSON.parse(deleted.text)).toMatchObject({ error: { code: 'UPSTREAM_RESET' } });
   });
 
   it('relays a chunked response', async () => {

@@ -2,7 +2,7 @@
  * One desktop's localhost TLS tunnel: https://127.0.0.1:<port>/ in front of the endpoint.
  *
  * listener (TLS, launch token → session cookie, Host/Origin checks)
- *   → plain request: forwardHttp over the keep-alive pool of dial()ed connections
+ *   → plain request: forwardHttp over keep-alive pools of dial()ed connections
  *   → upgrade:       forwardUpgrade over a fresh dial() per WebSocket, then raw pipe
  */
 import { EventEmitter } from 'node:events';
@@ -15,6 +15,7 @@ import { dial } from './dial';
 import { TunnelError } from './errors';
 import { rawResponse, refusalAnswer, type ErrorAnswer } from './error-page';
 import { UpstreamPool, forwardHttp } from './forward-http';
+import { RawUpstreamPool } from './upstream-http';
 import { forwardUpgrade } from './forward-ws';
 import { loadOrCreateLocalCertificate } from './local-cert';
 import { createRewriteContext, mapRequestTarget, type RewriteContext } from './rewrite';
@@ -104,6 +105,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private readonly unauthenticated = new Set<TLSSocket>();
   private readonly upstreamSockets = new Set<TLSSocket>();
   private readonly pool: UpstreamPool;
+  private readonly raw: RawUpstreamPool;
   private readonly rewrite: RewriteContext;
   private readonly abort = new AbortController();
   private readonly statsTimer: NodeJS.Timeout;
@@ -140,6 +142,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       sessionCookieName: gate.cookieName,
     });
     this.pool = new UpstreamPool(() => this.dialUpstream());
+    this.raw = new RawUpstreamPool(() => this.dialUpstream());
     this.statsTimer = setInterval(() => this.emitStats(), STATS_INTERVAL_MS);
     this.statsTimer.unref();
     this.wire();
@@ -218,6 +221,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       for (const s of this.clients.keys()) s.destroy();
       for (const s of this.upstreamSockets) s.destroy();
       this.pool.destroy();
+      this.raw.destroy();
     }));
   }
 
@@ -299,6 +303,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     forwardHttp(
       {
         pool: this.pool,
+        raw: this.raw,
         rewrite: this.rewrite,
         upstream: this.opts.upstream,
         responseTimeoutMs: this.opts.upstreamResponseTimeoutMs,
