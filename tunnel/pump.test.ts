@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { pump } from './pump';
+import { DEEP_SLOTS, deepSlotsInUse, pump } from './pump';
 
 describe('pump', () => {
   it('copies everything in order and ends the destination', async () => {
@@ -28,7 +28,7 @@ describe('pump', () => {
         release = cb; // a slow peer: completes only when we say so
       },
     });
-    pump(src, dst, 64 * 1024);
+    pump(src, dst, 64 * 1024, 64 * 1024);
     for (let i = 0; i < 10; i++) src.write(Buffer.alloc(16 * 1024));
     await new Promise((r) => setImmediate(r));
     expect(src.isPaused()).toBe(true);
@@ -41,5 +41,21 @@ describe('pump', () => {
       await new Promise((res) => setImmediate(res));
     }
     expect(src.isPaused()).toBe(false);
+  });
+
+  it('lets a few pumps at a time queue deeper; the rest push back early; a closed destination frees its slot', async () => {
+    const stalled = () => new Writable({ write: () => {} }); // never completes a write
+    const pumps = Array.from({ length: DEEP_SLOTS + 2 }, () => ({ src: new PassThrough(), dst: stalled() }));
+    for (const p of pumps) pump(p.src, p.dst, 64 * 1024, 256 * 1024);
+    for (let i = 0; i < 20; i++) for (const p of pumps) p.src.write(Buffer.alloc(16 * 1024));
+    await new Promise((r) => setImmediate(r));
+    const queued = pumps.map((p) => p.dst.writableLength);
+    expect(deepSlotsInUse()).toBe(DEEP_SLOTS);
+    expect(queued.filter((q) => q > 64 * 1024 + 16 * 1024)).toHaveLength(DEEP_SLOTS);
+    expect(queued.every((q) => q <= 256 * 1024 + 16 * 1024)).toBe(true);
+    expect(pumps.every((p) => p.src.isPaused())).toBe(true);
+    for (const p of pumps) p.dst.destroy();
+    await new Promise((r) => setImmediate(r));
+    expect(deepSlotsInUse()).toBe(0);
   });
 });
