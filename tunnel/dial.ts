@@ -5,10 +5,9 @@
  * The doctor walks this same function, so a diagnosis never disagrees with the tunnel.
  */
 import { lookup } from 'node:dns/promises';
-import { X509Certificate } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
-import { namesHost, summarizeCertificate } from './certificate';
+import { namesHost, summarizeDer } from './certificate';
 import { connectThroughProxy } from './connect-proxy';
 import { type CertificateSummary, isTunnelError, TunnelError, type TunnelErrorCode } from './errors';
 import { formatHostPort, formatRouteEntry, parseProxyList } from './proxy-list';
@@ -389,7 +388,7 @@ function handshake(
           const reused = socket.isSessionReused();
           return fail('TLS_HANDSHAKE_FAILED', `${host} presented no certificate${reused ? ' (resumed session)' : ''}: refusing to trust it`, { sessionReused: reused });
         }
-        const certificate = summarizeCertificate(new X509Certificate(peer.raw));
+        const certificate = summarizeDer(peer.raw);
         resolve({ certificate, verdict: verify(socket, certificate, peer.raw) });
       } catch (e) {
         if (isTunnelError(e)) e.details.tls = protocolInfo();
