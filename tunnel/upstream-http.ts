@@ -44,7 +44,7 @@ function protocolError(message: string): TunnelError {
   return new TunnelError('UPSTREAM_RESET', `the upstream's answer is not valid HTTP/1.1: ${message}`);
 }
 
-/** One HTTP/1.1 response, fed as it arrives. push() and eof() throw a TunnelError on a protocol error. */
+/** One HTTP/1.1 response, fed as it arrives. push() throws a TunnelError on a protocol error. */
 export class ResponseReader {
   private state: State = 'head';
   private pending: Buffer | null = null;
