@@ -17,13 +17,10 @@ import { makeSelfSignedCert, startSimulator, type Simulator } from '../../test/s
 import { LaunchClient } from '../../test/scenario/launch-client';
 import { summarizeCertificate } from '../../tunnel/certificate';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
-import { createCatalogueService } from './catalogue';
-import { createConnectionManager, type DesktopLaunch } from './connection-manager';
+import type { DesktopLaunch } from './connection-manager';
 import { createProxyCredentials } from './proxy-credentials';
-import { createProxyPolicy } from './proxy-policy';
-import { MemorySecretStore } from './secrets/memory';
-import { openCatalogueStore } from './store/catalogue-store';
-import { openTrustStore, trustKey } from './trust-store';
+import { trustKey } from './trust-store';
+import { must, wireConnectionManager } from '../testing/connection-harness';
 
 const certDir = mkdtempSync(join(tmpdir(), 'dcv-cm-cert-'));
 const dirs: string[] = [certDir];
@@ -41,31 +38,16 @@ type Opened = Extract<OpenResult, { kind: 'opened' }>;
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'dcv-cm-'));
   dirs.push(dir);
-  const store = await openCatalogueStore({ dir });
-  const secrets = new MemorySecretStore('test');
-  const trust = await openTrustStore({ filePath: join(dir, 'trust.json') });
-  let n = 0;
-  const catalogue = createCatalogueService({ store, now: () => new Date(), newId: () => `id${++n}`, secrets });
-  const credentials = createProxyCredentials(secrets);
   const events: Array<{ event: EventName; payload: unknown }> = [];
   const launches: DesktopLaunch[] = [];
-  const manager = createConnectionManager({
-    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent, exportDcv: catalogue.exportDcv },
-    secrets,
-    trust,
-    proxy: createProxyPolicy({ env: {} }),
-    proxyCredentials: (endpoint, decision) => credentials.forEndpoint(endpoint, decision),
+  const { store, secrets, trust, catalogue, manager } = await wireConnectionManager({
+    dir,
     certDir,
     openDesktop: (l) => launches.push(l),
     emit: (event, payload) => events.push({ event, payload }),
-    backoff: { initialMs: 100, maxMs: 800 },
   });
   managers.push(manager);
 
-  const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-    if (!r.ok) throw new Error(r.error.message);
-    return r.value;
-  };
   const open = async (desktopId: string, profileId?: string): Promise<OpenResult> => must(await manager.open({ desktopId, ...(profileId ? { profileId } : {}) }));
   const opened = async (desktopId: string, profileId?: string): Promise<Opened> => {
     const r = await open(desktopId, profileId);

@@ -7,13 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionInfo, ConnectionState, OpenResult } from '../../preload/contract/api';
-import { createCatalogueService } from '../../main/services/catalogue';
-import { createConnectionManager } from '../../main/services/connection-manager';
-import { createProxyCredentials } from '../../main/services/proxy-credentials';
-import { createProxyPolicy } from '../../main/services/proxy-policy';
-import { MemorySecretStore } from '../../main/services/secrets/memory';
-import { openCatalogueStore } from '../../main/services/store/catalogue-store';
-import { openTrustStore } from '../../main/services/trust-store';
+import { must, wireConnectionManager } from '../../main/testing/connection-harness';
 import { LaunchClient } from '../scenario/launch-client';
 
 export type Opened = Extract<OpenResult, { kind: 'opened' }>;
@@ -27,31 +21,17 @@ export interface LauncherOptions {
 export async function startLauncher(opts: LauncherOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dcv-rel-'));
   const certDir = join(dir, 'cert');
-  const store = await openCatalogueStore({ dir });
-  const secrets = new MemorySecretStore('reliability');
-  const trust = await openTrustStore({ filePath: join(dir, 'trust.json') });
-  let n = 0;
-  const catalogue = createCatalogueService({ store, now: () => new Date(), newId: () => `id${++n}`, secrets });
-  const credentials = createProxyCredentials(secrets);
   const changes: ConnectionInfo[] = [];
-  const manager = createConnectionManager({
-    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent, exportDcv: catalogue.exportDcv },
-    secrets,
-    trust,
-    proxy: createProxyPolicy({ env: {} }),
-    proxyCredentials: (endpoint, decision) => credentials.forEndpoint(endpoint, decision),
+  const { trust, catalogue, manager } = await wireConnectionManager({
+    dir,
     certDir,
     emit: (event, payload) => {
       if (event === 'connection.changed') changes.push(payload as ConnectionInfo);
     },
-    backoff: opts.backoff ?? { initialMs: 100, maxMs: 800 },
+    backoff: opts.backoff,
     timeouts: opts.timeouts,
   });
 
-  const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-    if (!r.ok) throw new Error(r.error.message);
-    return r.value;
-  };
   const open = async (desktopId: string): Promise<OpenResult> => must(await manager.open({ desktopId }));
 
   return {
