@@ -20,6 +20,8 @@ import { SCENARIOS, computeRatios, type BenchResult, type Machine, type Metric, 
 import { median, quantile, round } from './stats';
 import type { StartTimingReady, TunnelHostConfig, TunnelHostReady } from './tunnel-process';
 
+const CPU_TICK_MS = 10;
+
 export interface BenchOptions {
   /** Tiny sizes, one round, 3 desktops in the fanout: seconds, for the smoke test. */
   quick?: boolean;
@@ -185,7 +187,9 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
         const pids = proxyPids[scenario]();
         const cpu0 = cpuOf(pids);
         const stream = await streamOnce(ep, sizes.streamBytes);
-        const cpuMs = cpuOf(pids) - cpu0;
+        // /proc counts CPU in clock ticks (10 ms): a short --quick stream can measure 0 for a
+        // fast proxy, so count at least one tick and keep the ratio finite.
+        const cpuMs = Math.max(cpuOf(pids) - cpu0, CPU_TICK_MS);
         add(s, 'throughput_mibs', stream.bytes / MiB / (stream.ms / 1000));
         if (pids.length) add(s, 'cpu_ms_per_gib', cpuMs / (stream.bytes / GiB));
 
