@@ -14,6 +14,12 @@ export interface ResponseHead {
   setCookie: string[];
   /** Up to 512 bytes of a small body with a Content-Length (the server's own words on a 4xx). */
   bodySnippet?: string;
+  /**
+   * Bytes that came with or after the head and were not read as its body: after a 101, the
+   * server's first WebSocket frames may share a TCP segment with the head. Hand them to
+   * WsFrameReader.readMessage(socket, timeout, rest) so nothing is lost.
+   */
+  rest: Buffer;
 }
 
 export class ExchangeError extends Error {
@@ -29,7 +35,11 @@ export class ExchangeError extends Error {
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_SNIPPET_BYTES = 512;
 
-/** Writes `head` (the request line and headers, CRLF-joined, without the blank line) and reads the response head. */
+/**
+ * Writes `head` (the request line and headers, CRLF-joined, without the blank line) and reads
+ * the response head. Leaves the socket paused with its listeners removed, and returns what it
+ * read beyond the head (and the snippet) in `rest`: the next reader starts where this one ended.
+ */
 export function exchange(socket: Duplex, head: string, timeoutMs: number): Promise<ResponseHead> {
   return new Promise((resolve, reject) => {
     let buffered = Buffer.alloc(0);
@@ -43,6 +53,8 @@ export function exchange(socket: Duplex, head: string, timeoutMs: number): Promi
       socket.off('end', onEnd);
       socket.off('close', onEnd);
       socket.off('error', onError);
+      // Removing the 'data' listener does not stop a flowing stream: bytes would be dropped.
+      socket.pause();
       if (result instanceof Error) reject(result);
       else resolve(result);
     }
@@ -68,7 +80,9 @@ export function exchange(socket: Duplex, head: string, timeoutMs: number): Promi
     }
     function done(): void {
       if (!parsed) return;
-      if (bodyWanted > 0) parsed.bodySnippet = buffered.subarray(0, bodyWanted).toString('utf8').trim();
+      const snippet = Math.min(bodyWanted, buffered.length);
+      if (snippet > 0) parsed.bodySnippet = buffered.subarray(0, snippet).toString('utf8').trim();
+      parsed.rest = Buffer.from(buffered.subarray(snippet));
       finish(parsed);
     }
     function onEnd(): void {
@@ -101,7 +115,23 @@ function parseHead(text: string): ResponseHead {
     if (name === 'set-cookie') setCookie.push(value);
     else headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
-  return { status: Number(m[1]), statusText: m[2] ?? '', headers, setCookie };
+  return { status: Number(m[1]), statusText: m[2] ?? '', headers, setCookie, rest: Buffer.alloc(0) };
+}
+
+/** The facts of an answer worth keeping in a step's detail: the status, a few headers, a refusal's own words. */
+export function responseDetail(res: ResponseHead, sent: Record<string, unknown>): Record<string, unknown> {
+  const pick = ['server', 'strict-transport-security', 'x-frame-options', 'location', 'content-type', 'sec-websocket-protocol'];
+  const headers: Record<string, string> = {};
+  for (const name of pick) if (res.headers[name] !== undefined) headers[name] = res.headers[name];
+  return {
+    sent,
+    status: res.status,
+    statusText: res.statusText,
+    headers,
+    ...(res.setCookie.length ? { setCookie: res.setCookie } : {}),
+    // The server's own words on a refusal ("Origin … is not allowed"); a page body is noise.
+    ...(res.bodySnippet && res.status >= 300 ? { body: res.bodySnippet } : {}),
+  };
 }
 
 /** A GET request head. */
@@ -142,6 +172,8 @@ export function closeWebSocket(socket: Duplex, waitMs = 1000): Promise<void> {
       socket.end();
       resolve();
     };
+    // Already gone (the server closed first, or reset): nothing to wait for.
+    if (socket.destroyed) return resolve();
     const timer = setTimeout(finish, waitMs);
     socket.on('end', finish);
     socket.on('close', finish);

@@ -1,9 +1,15 @@
 /**
  * What to change, for every code a diagnosis can end in, in the user's terms: a setting of the
- * endpoint in the app, a line of the server's dcv.conf, the nginx router, the proxy, no_proxy.
+ * endpoint in the app, a line of the server's dcv.conf, the nginx router, the proxy, no_proxy,
+ * the Session Manager Broker's or the Connection Gateway's configuration.
  * Texts only; the engine decides which code applies and passes the facts it saw.
+ *
+ * These are the English texts (CLI, reports). The app words the same advice in the user's
+ * language from `Advice` (a code of ADVICE_CODES and these facts): every fact a text here
+ * reads must therefore be in HintFacts, as plain data.
  */
 import type { CertificateSummary } from './errors';
+import type { Message } from './messages';
 
 export interface HintFacts {
   /** The endpoint name and port the desktop is reached at. */
@@ -17,6 +23,8 @@ export interface HintFacts {
   proxy?: string;
   /** Why that route: "Endpoint → Proxy: system", "HTTPS_PROXY", … */
   routeReason?: string;
+  /** The same reason as data (route.env.*, or the app's proxy policy's codes). */
+  routeBecause?: Message;
   proxyStatus?: number;
   proxyAuthenticate?: string;
   hasProxyCredentials?: boolean;
@@ -32,17 +40,136 @@ export interface HintFacts {
   hostAccepted?: boolean;
   hasAuthToken?: boolean;
   sessionId?: string;
-  /** What a plain browser on this machine would do with the endpoint; reason: why, without repeating the route. */
-  plainBrowserRoute?: { route: string; reason: string };
+  /** What a plain browser on this machine would do with the endpoint; reason: why, without repeating the route (because: the same as data). */
+  plainBrowserRoute?: { route: string; reason: string; because?: Message };
   daysLeft?: number;
   /** Route entries tried before the one that was used (or before the last that failed). */
   earlierRoutes?: { route: string; code: string; message: string }[];
+  /** Technical detail of a failure (an errno line, a parser's complaint); English, not needed to word the advice. */
   message?: string;
+
+  // Session Manager, the Connection Gateway, DCV's first messages.
+  /** host and port are the Session Manager Broker's client API, not a desktop's (its dial steps and calls). */
+  atBroker?: boolean;
+  /** 'gateway': the desktop is reached through a DCV Connection Gateway; 'server': straight at a DCV server (or a router in front). */
+  via?: 'gateway' | 'server';
+  /** The Broker behind a Session Manager desktop: the Gateway's resolver and the server's token verifier are on its host. */
+  brokerHost?: string;
+  /** The Broker's client API port (Session Manager source → Broker port). */
+  brokerPort?: number;
+  /** The OAuth client id the Broker refused or knows. */
+  clientId?: string;
+  /** The Broker call: 'token', 'describeSessions', 'getSessionConnectionData'. */
+  operation?: string;
+  /** The Broker's HTTP status on a refused call. */
+  brokerStatus?: number;
+  /** The session's state (CREATING, DELETING, …) and the Broker's StateReason. */
+  sessionState?: string;
+  stateReason?: string;
+  /** Where DescribeSessions says the session runs. */
+  sessionServer?: { ip: string; hostname: string; port?: number };
+  maxConcurrentClients?: number;
+  numOfConnections?: number;
+  /** A connectionAbort's reason (AbortReason name), or undefined when the server just closed. */
+  abortReason?: string;
+  /** The close frame that ended the socket, if one came. */
+  closeCode?: number;
+  closeReason?: string;
+  /** authenticationInit: 'none', 'system', …, and the SASL mechanisms offered. */
+  authMode?: string;
+  mechanisms?: string[];
+}
+
+/**
+ * Every code a diagnosis step can warn or fail with, each with a hint below. The renderer's
+ * dictionaries are checked against this list at compile time.
+ */
+export const ADVICE_CODES = [
+  // the path: dns, tcp, proxy, tls (the desktop's, and the Broker's with atBroker)
+  'DNS_NOT_FOUND',
+  'TCP_REFUSED',
+  'TCP_TIMEOUT',
+  'ROUTE_FALLBACK',
+  'PROXY_UNREACHABLE',
+  'PROXY_AUTH_REQUIRED',
+  'PROXY_CONNECT_FORBIDDEN',
+  'PROXY_ERROR',
+  'SYSTEM_PROXY_WOULD_INTERCEPT',
+  'TLS_UNTRUSTED',
+  'TLS_PIN_MISMATCH',
+  'TLS_EXPIRED',
+  'TLS_NAME_MISMATCH',
+  'TLS_HANDSHAKE_FAILED',
+  'TLS_WARNING',
+  'CERT_EXPIRES_SOON',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_NAME_MISMATCH',
+  // http
+  'UPSTREAM_RESET',
+  'UPSTREAM_TIMEOUT',
+  'HTTP_STATUS',
+  'HSTS_SELF_SIGNED',
+  'PATH_PREFIX_LEAK',
+  // websocket: the upgrade, then DCV's first messages
+  'WS_FORBIDDEN',
+  'WS_NOT_FOUND',
+  'WS_REDIRECT',
+  'WS_STATUS',
+  'WS_ABORTED',
+  'WS_CLOSED',
+  'WS_UNEXPECTED',
+  'NO_SESSION',
+  'TOKEN_REJECTED',
+  'CONNECTION_LIMIT_REACHED',
+  'GATEWAY_TOKEN_MISSING',
+  'GATEWAY_SESSION_UNRESOLVED',
+  'GATEWAY_SERVER_UNREACHABLE',
+  // Session Manager's Broker
+  'BROKER_AUTH_FAILED',
+  'BROKER_FORBIDDEN',
+  'BROKER_INVALID_REQUEST',
+  'BROKER_ERROR',
+  'BROKER_BAD_RESPONSE',
+  'BROKER_TIMEOUT',
+  'SESSION_NOT_FOUND',
+  'SESSION_NOT_READY',
+  'SESSION_NO_ROUTE',
+  // the local side: the tunnel's own port
+  'LISTEN_FAILED',
+  // anything else (a route the tunnel cannot use, an abort): the message says what
+  'UNEXPECTED',
+] as const;
+export type AdviceCode = (typeof ADVICE_CODES)[number];
+
+/**
+ * Worth knowing, nothing to fix for the launcher: it strips HSTS itself, it checks the pin and
+ * not the name, it goes its own way whatever a plain browser would do. A step with only these
+ * is 'info', and they never colour a desktop's status.
+ */
+export const INFO_CODES: readonly AdviceCode[] = ['HSTS_SELF_SIGNED', 'CERT_NAME_MISMATCH', 'SYSTEM_PROXY_WOULD_INTERCEPT'];
+export const isInfoCode = (code: string): boolean => (INFO_CODES as readonly string[]).includes(code);
+
+/**
+ * What to change, as data: the code and the facts it was judged on (a snapshot, plain JSON
+ * data). The app words it in the user's language; hintFor(code, facts) is the English (CLI).
+ */
+export interface Advice {
+  code: string;
+  facts: HintFacts;
 }
 
 type HintText = (f: HintFacts) => string;
 
 const where = (f: HintFacts) => `${f.host}:${f.port}`;
+/** "the Broker at host:8448" or "host:50001": what was dialled, in the hint's words. */
+const peer = (f: HintFacts) => (f.atBroker ? `the Broker at ${where(f)}` : where(f));
+/** The control that sets the port dialled. */
+const portControl = (f: HintFacts) => (f.atBroker ? 'Session Manager source → Broker port' : 'Endpoint → Port');
+const brokerName = (f: HintFacts) => f.brokerHost ?? '<broker>';
+const session = (f: HintFacts) => `"${f.sessionId ?? '(none)'}"`;
+const serverText = (f: HintFacts) =>
+  f.sessionServer ? `${f.sessionServer.ip}${f.sessionServer.hostname ? ` (${f.sessionServer.hostname})` : ''}${f.sessionServer.port ? ` port ${f.sessionServer.port}` : ''}` : 'the server DescribeSessions names';
 const viaProxy = (f: HintFacts) => f.proxy ?? 'the proxy';
 const certNames = (c?: CertificateSummary) =>
   c ? [c.subject, ...c.subjectAltName].filter(Boolean).join(', ') || '(no names)' : '(unknown)';
@@ -50,21 +177,27 @@ const certNames = (c?: CertificateSummary) =>
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** How a subjectAltName entry for this host is written (openssl's form). */
 const sanFor = (host: string) => (/^[\d.]+$/.test(host) || host.includes(':') ? `IP:${host}` : `DNS:${host}`);
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** The Broker's own CA, which a Gateway's [resolver] ca-file must name (SESSION-MANAGER.md). */
+const BROKER_CA = '/var/lib/dcvsmbroker/security/dcvsmbroker_ca.pem';
 const hostOnly = (hostHeader: string) => hostHeader.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:\]]+):\d+$/, '$1');
 
-const HINTS: Record<string, HintText> = {
+const HINTS: Record<AdviceCode, HintText> = {
   DNS_NOT_FOUND: (f) =>
     `"${f.host}" does not resolve from this machine. A VPC endpoint name resolves only inside the VPC's private DNS zone. ` +
     `Set Endpoint → Address override to the endpoint's private IP (the VPC console lists it under the endpoint's subnets; CLI: --resolve ${f.host}:${f.port}:<IP>), ` +
     `or have this network's DNS forward the endpoint's private hosted zone.`,
 
   TCP_REFUSED: (f) =>
-    `Nothing accepts connections at ${f.address ?? f.host}:${f.port}. Check Endpoint → Port (the NLB listener port of this desktop), ` +
-    `that the load balancer has a listener on ${f.port}, that dcv-server runs on the agent (systemctl status dcvserver), ` +
+    `Nothing accepts connections at ${f.address ?? f.host}:${f.port}${f.atBroker ? ' (the Broker)' : ''}. ` +
+    (f.atBroker
+      ? `Check Session Manager source → Broker port (the NLB listener for the Broker's client-to-broker-connector-https-port, 8443 by default; the field uses 8448), ` +
+        `that the load balancer has a listener on ${f.port}, that the Broker runs (systemctl status dcv-session-manager-broker), `
+      : `Check Endpoint → Port (the NLB listener port of this desktop), that the load balancer has a listener on ${f.port}, that dcv-server runs on the agent (systemctl status dcvserver), `) +
     `and, if you set an Endpoint → Address override, that the IP is the endpoint's.`,
 
   TCP_TIMEOUT: (f) =>
-    `No answer from ${f.address ?? f.host}:${f.port}: packets are dropped on the way. Check that the VPC endpoint's security group allows inbound TCP ${f.port} from your network, ` +
+    `No answer from ${f.address ?? f.host}:${f.port}${f.atBroker ? ' (the Broker)' : ''}: packets are dropped on the way. Check that the VPC endpoint's security group allows inbound TCP ${f.port} from your network, ` +
     `the subnet NACLs (both directions, including ephemeral ports 1024-65535), and the NLB target group health for listener ${f.port} (an unhealthy target gets no traffic). ` +
     `If this network only reaches the VPC through a proxy, set Endpoint → Proxy to it.`,
 
@@ -101,14 +234,19 @@ const HINTS: Record<string, HintText> = {
     `so the CONNECT goes to the IP, or choose Endpoint → Proxy: 'Direct'.`,
 
   TLS_UNTRUSTED: (f) =>
-    `The certificate (${certNames(f.certificate)}${f.certificate?.selfSigned ? ', self-signed' : `, issued by ${f.certificate?.issuer ?? '?'}`}) is not trusted by this machine. ` +
-    `DCV servers make their own self-signed certificate: compare its fingerprint ${f.certificate?.fingerprint256Hex ?? ''} with the one on the server ` +
-    `(dcv list-endpoints, or openssl x509 -noout -fingerprint -sha256 -in /etc/dcv/dcv.pem), then pin it: Endpoint → Certificate → Trust this certificate (CLI: --pin).`,
+    `The certificate of ${peer(f)} (${certNames(f.certificate)}${f.certificate?.selfSigned ? ', self-signed' : `, issued by ${f.certificate?.issuer ?? '?'}`}) is not trusted by this machine. ` +
+    (f.atBroker
+      ? `The Broker makes its own self-signed certificate: compare its fingerprint ${f.certificate?.fingerprint256Hex ?? ''} with the Broker's ` +
+        `(on the Broker host, openssl x509 -noout -fingerprint -sha256 on the certificate it serves; its CA is ${BROKER_CA}), then trust it when the launcher shows it, or trust that CA.`
+      : `DCV servers make their own self-signed certificate: compare its fingerprint ${f.certificate?.fingerprint256Hex ?? ''} with the one on the server ` +
+        `(dcv list-endpoints, or openssl x509 -noout -fingerprint -sha256 -in /etc/dcv/dcv.pem), then pin it: Endpoint → Certificate → Trust this certificate (CLI: --pin).`),
 
   TLS_PIN_MISMATCH: (f) =>
-    `The server presented a different certificate (${f.certificate?.fingerprint256Hex ?? '?'}) than the one pinned (${(f.pins ?? []).join(', ') || 'none'}). ` +
-    `If the server's certificate was renewed, compare the new fingerprint with "dcv list-endpoints" on the server and re-pin it in Endpoint → Certificate. ` +
-    `If it does not match the server's, something in between (a TLS-inspecting proxy?) is answering: do not trust it.`,
+    `${f.atBroker ? 'The Broker' : 'The server'} at ${where(f)} presented a different certificate (${f.certificate?.fingerprint256Hex ?? '?'}) than the one pinned (${(f.pins ?? []).join(', ') || 'none'}). ` +
+    (f.atBroker
+      ? `If the Broker's certificate was renewed, compare the new fingerprint with the Broker's own (openssl x509 -noout -fingerprint -sha256 on the Broker host) and trust it again (Settings → Trusted certificates keeps the pin for ${where(f)}). `
+      : `If the server's certificate was renewed, compare the new fingerprint with "dcv list-endpoints" on the server and re-pin it in Endpoint → Certificate. `) +
+    `If it does not match, something in between (a TLS-inspecting proxy?) is answering: do not trust it.`,
 
   TLS_EXPIRED: (f) =>
     `The certificate expired on ${f.certificate?.validTo ?? '?'}. Renew it on the server (remove /etc/dcv/dcv.pem and /etc/dcv/dcv.key and restart dcvserver for a new self-signed one, ` +
@@ -119,14 +257,20 @@ const HINTS: Record<string, HintText> = {
     `connect with a name it carries, or pin this certificate in Endpoint → Certificate (a pin identifies the server by its certificate, not its name).`,
 
   TLS_HANDSHAKE_FAILED: (f) =>
-    `The TLS handshake with ${where(f)} failed${f.message ? ` (${f.message})` : ''}. The port may not be DCV's (an SSH listener answers on 22/50002/60001), ` +
-    `or something in between breaks TLS. Check that NLB listener ${f.port} forwards to the agent's 8443.`,
+    `The TLS handshake with ${peer(f)} failed${f.message ? ` (${f.message})` : ''}. The port may not be ${f.atBroker ? "the Broker's" : "DCV's"} (an SSH listener answers on 22/50002/60001), ` +
+    `or something in between breaks TLS. ` +
+    (f.atBroker
+      ? `Check ${portControl(f)} and that NLB listener ${f.port} forwards to the Broker's client-to-broker-connector-https-port.`
+      : `Check that NLB listener ${f.port} forwards to the agent's 8443.`),
 
   UPSTREAM_RESET: (f) =>
-    `The server closed the connection before answering ${f.path ?? 'the request'}. Check dcv-server's log (/var/log/dcv/server.log) and, for a router, nginx's error.log.`,
+    f.atBroker
+      ? `${cap(peer(f))} closed the connection before answering ${f.operation ?? 'the request'}. Check ${portControl(f)} and the Broker's service (systemctl status dcv-session-manager-broker).`
+      : `The server closed the connection before answering ${f.path ?? 'the request'}. Check dcv-server's log (/var/log/dcv/server.log) and, for a router, nginx's error.log.`,
 
   UPSTREAM_TIMEOUT: (f) =>
-    `The server did not answer ${f.path ?? 'the request'} in time. Check that the agent is healthy (dcv list-sessions) and, for a router, that nginx reaches the agent.`,
+    `The server did not answer ${f.path ?? 'the request'} in time. Check that the agent is healthy (dcv list-sessions) and, for a router, that nginx reaches the agent` +
+    (f.via === 'gateway' ? `; through a Connection Gateway, that the Gateway reaches the session's server.` : '.'),
 
   HTTP_STATUS: (f) => {
     const path = f.path ?? f.webUrlPath;
@@ -203,7 +347,7 @@ const HINTS: Record<string, HintText> = {
   TLS_WARNING: (f) => `The TLS step passed with a warning: ${f.message ?? '(none given)'}.`,
 
   CERT_NAME_MISMATCH: (f) =>
-    `The pinned certificate names ${certNames(f.certificate)}, not "${f.host}". The launcher checks the pin, so this works here; ` +
+    `The pinned certificate${f.atBroker ? ' of the Broker' : ''} names ${certNames(f.certificate)}, not "${f.host}". The launcher checks the pin, so this works here; ` +
     `a plain browser or the native client with certificate validation will warn. Reissue it with subjectAltName ${sanFor(f.host)} if they must connect directly.`,
 
   SYSTEM_PROXY_WOULD_INTERCEPT: (f) =>
@@ -220,13 +364,130 @@ const HINTS: Record<string, HintText> = {
     `An unprefixed path reaches a different server than ${f.pathPrefix}: the router sends "/", "/auth" and "/ws" to its default agent. ` +
     `A client whose sockets forget the prefix lands silently on the wrong desktop. The launcher adds the prefix to every request; ` +
     `for other clients, make the nginx router's default location return 404 instead of proxying to an agent.`,
+
+  // ---- DCV's first messages on the WebSocket -------------------------------------------------
+
+  WS_ABORTED: (f) =>
+    `The server aborted the connection to session ${session(f)} (connectionAbort ${f.abortReason ?? '?'}). ` +
+    `Check dcv-server's log on the server (/var/log/dcv/server.log)${f.via === 'gateway' ? " and the Connection Gateway's log" : ''} for why.`,
+
+  WS_CLOSED: (f) =>
+    `The server closed ${f.path ?? 'the WebSocket'} right after the first message, without an answer` +
+    `${f.closeCode !== undefined ? ` (close ${f.closeCode}${f.closeReason ? ` "${f.closeReason}"` : ''})` : ''}. ` +
+    `Check dcv-server's log on the server (/var/log/dcv/server.log); a router in front must pass WebSockets through unchanged ` +
+    `(nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade").`,
+
+  WS_UNEXPECTED: (f) =>
+    `The answer on ${f.path ?? 'the WebSocket'} is not what DCV's web client expects${f.message ? ` (${f.message})` : ''}: ` +
+    `whatever answers at ${where(f)} is not a DCV server (or a Connection Gateway), or something in between rewrites WebSockets. ` +
+    `Check ${portControl(f)} and Endpoint → Web URL path.`,
+
+  NO_SESSION: () =>
+    `The server let the client in but has no session for it ("No session is available": the blank desktop). ` +
+    `Create one on the server: sudo dcv create-session --type virtual --owner USER NAME, or a console session for the user logged in at the console ` +
+    `(sudo dcv create-session --type console --owner USER console); or let the server make it at start-up: dcv.conf [session-management] create-session = true ` +
+    `with [session-management/automatic-console-session] owner = "USER".`,
+
+  TOKEN_REJECTED: (f) =>
+    `The server refused the authentication token for session ${session(f)} (connectionAbort AUTHENTICATION_FAILED). ` +
+    `A Session Manager token is short-lived (the Broker's connect-session-token-duration-minutes): ` +
+    (f.brokerHost ? `run the diagnosis again, which fetches a fresh one` : `a token set in Endpoint → Auth token has probably expired: get a fresh one from the Broker's GetSessionConnectionData`) +
+    `. If a fresh token is refused too, the server does not ask this Broker: its dcv.conf [security] auth-token-verifier must be ` +
+    `"https://${brokerName(f)}:8445/agent/validate-authentication-token" (the Broker's agent port).`,
+
+  CONNECTION_LIMIT_REACHED: (f) =>
+    `Session ${session(f)} already has as many clients as it allows` +
+    `${f.maxConcurrentClients !== undefined ? ` (MaxConcurrentClients ${f.maxConcurrentClients}${f.numOfConnections !== undefined ? `, ${f.numOfConnections} connected` : ''})` : ''}. ` +
+    `Close another connection to it, or create the session with a higher limit (dcv create-session --max-concurrent-clients N; through the Broker, CreateSessions' MaxConcurrentClients).`,
+
+  // ---- the Connection Gateway -----------------------------------------------------------------
+
+  GATEWAY_TOKEN_MISSING: (f) =>
+    `${f.path ?? 'auth'} answered ${f.status ?? 404}: this desktop goes through a DCV Connection Gateway but has no auth token. ` +
+    `A Gateway learns where to route only from the session id and token in the first /ws message; without a token there is nothing to route ` +
+    `(it falls back to its [web-resources]). Open it through a Session Manager source, so the launcher fetches a fresh token for each open, ` +
+    `or set Endpoint → Auth token (from the Broker's GetSessionConnectionData). The session id goes in the fragment ` +
+    `(https://${where(f)}/?authToken=…#${f.sessionId ?? 'SESSION'}), not in ?sessionId=.`,
+
+  GATEWAY_SESSION_UNRESOLVED: (f) =>
+    `The Connection Gateway at ${where(f)} could not find where session ${session(f)} runs ` +
+    `(${f.abortReason ? `connectionAbort ${f.abortReason}` : 'it closed the socket without an answer'}): its session resolver had no destination for it. ` +
+    `Check that the Broker's dcv-session-manager-broker.properties has enable-gateway = true; that the Gateway's dcv-connection-gateway.conf has ` +
+    `[resolver] url = "https://${brokerName(f)}:8447" with ca-file = "${BROKER_CA}" (the Broker's CA, copied to the Gateway host); ` +
+    `and that the session is READY on ${serverText(f)}.`,
+
+  GATEWAY_SERVER_UNREACHABLE: (f) =>
+    `The Connection Gateway knows where session ${session(f)} runs (${serverText(f)}) but cannot reach it (connectionAbort SERVER_UNREACHABLE). ` +
+    `Check that the Gateway host reaches that server's DCV port (security groups from the Gateway to the server), that dcvserver runs there, ` +
+    `and that the address the Broker reports for it is one the Gateway can route to.`,
+
+  // ---- Session Manager's Broker ---------------------------------------------------------------
+
+  BROKER_AUTH_FAILED: (f) =>
+    (f.clientId
+      ? `${cap(peer(f))} refused the client id "${f.clientId}" and its password. Re-enter them in the Session Manager source (Client ID, Client password). `
+      : `${cap(peer(f))} wants an access token (enable-authorization is on): set the Session Manager source's authentication to an API client (Client ID, Client password). `) +
+    `An administrator can make a new client on the Broker host with "sudo dcv-session-manager-broker register-api-client --client-name NAME", ` +
+    `which shows its id and password once.`,
+
+  BROKER_FORBIDDEN: (f) =>
+    `${cap(peer(f))} accepted the client "${f.clientId ?? '?'}" but refused ${f.operation ?? 'the call'} (403). ` +
+    `This client may not read these sessions: ask the Broker's administrator which API client the launcher should use, and enter it in the Session Manager source.`,
+
+  BROKER_INVALID_REQUEST: (f) =>
+    `${cap(peer(f))} refused ${f.operation ?? 'the call'} as invalid (400)${f.message ? `: ${f.message}` : ''}. ` +
+    `Check the session id${f.sessionId ? ` ("${f.sessionId}")` : ''} and Session Manager source → User; if they are right, the Broker may be older than the API the launcher speaks.`,
+
+  BROKER_ERROR: (f) =>
+    `${cap(peer(f))} answered ${f.brokerStatus ?? 'an error'} to ${f.operation ?? 'the call'}${f.message ? ` (${f.message})` : ''}. ` +
+    `Check the Broker's service and its log (systemctl status dcv-session-manager-broker) and that ${portControl(f)} is the Broker's client API port.`,
+
+  BROKER_BAD_RESPONSE: (f) =>
+    `The answer from ${where(f)} to ${f.operation ?? 'the call'} is not the Broker API's${f.message ? ` (${f.message})` : ''}. ` +
+    `Check that ${portControl(f)} is the Broker's client-to-broker-connector-https-port (8443 by default; the field uses 8448), not the Gateway's or a DCV server's.`,
+
+  BROKER_TIMEOUT: (f) =>
+    `${cap(peer(f))} did not answer ${f.operation ?? 'the call'} in time. Check that the Broker runs (systemctl status dcv-session-manager-broker) and is not overloaded.`,
+
+  SESSION_NOT_FOUND: (f) =>
+    f.atBroker
+      ? `The Broker at ${where(f)} knows no session ${session(f)} (DescribeSessions). It may have been closed or deleted: refresh the session list and open one that is listed, or create a new one.`
+      : `The server has no session ${session(f)} (connectionAbort INVALID_SESSION_ID). List its sessions with "dcv list-sessions" on the server and set the session id ` +
+        `(Endpoint → Session ID; in a URL the fragment, #SESSION), or create it: sudo dcv create-session --owner USER ${f.sessionId ?? 'NAME'}.`,
+
+  SESSION_NOT_READY: (f) =>
+    `Session ${session(f)} is ${f.sessionState ?? 'not ready'}${f.stateReason ? ` (${f.stateReason})` : ''}, not READY. ` +
+    (f.sessionState === 'CREATING'
+      ? `The Broker is still placing and starting it: wait a moment and try again; if it stays CREATING, check the Session Manager agent on its server (systemctl status dcv-session-manager-agent).`
+      : f.sessionState === 'DELETING' || f.sessionState === 'DELETED'
+        ? `It is going away: create a new session.`
+        : `The Broker has lost track of it: check the Session Manager agent on its server (systemctl status dcv-session-manager-agent) and dcvserver there.`),
+
+  SESSION_NO_ROUTE: (f) =>
+    `The session runs on ${serverText(f)}, and nothing says how to reach that server from here${f.message ? ` (${f.message})` : ''}. ` +
+    `Add a rule for it in Session Manager source → Open (the server's IP or host name → its NLB port, or the path router), or open sessions through the Connection Gateway.`,
+
+  LISTEN_FAILED: () => "Another program uses that local port. Change the profile's local port, or leave it empty so the launcher picks a free one.",
+
+  UNEXPECTED: (f) => `Step failed unexpectedly${f.message ? `: ${f.message}` : ''}. Copy the report and send it to support.`,
 };
+
+export function isAdviceCode(code: string): code is AdviceCode {
+  return Object.prototype.hasOwnProperty.call(HINTS, code);
+}
 
 /** The hint for a code, or a generic one for a code this table does not know. */
 export function hintFor(code: string, facts: HintFacts): string {
-  const text = HINTS[code];
-  return text ? text(facts) : `Step failed with ${code}${facts.message ? `: ${facts.message}` : ''}.`;
+  return isAdviceCode(code) ? HINTS[code](facts) : `Step failed with ${code}${facts.message ? `: ${facts.message}` : ''}.`;
 }
 
 /** Codes with a specific hint; the tests check that every TunnelErrorCode of the path has one. */
-export const HINTED_CODES: readonly string[] = Object.keys(HINTS);
+export const HINTED_CODES: readonly string[] = ADVICE_CODES;
+
+/**
+ * Advice as data: the code and a snapshot of the facts as plain JSON data (no undefined, no
+ * shared objects), so later steps changing their facts cannot change an advice already sent.
+ */
+export function adviceFor(code: string, facts: HintFacts): Advice {
+  return { code, facts: JSON.parse(JSON.stringify(facts)) as HintFacts };
+}

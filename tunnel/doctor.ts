@@ -1,28 +1,27 @@
 /**
  * The troubleshooting engine: walks one desktop's path exactly as the tunnel would (the same
  * dial, the same Host/Origin rewriting, the same path mapping) and says, step by step, what
- * it saw and what to change. dns/tcp/proxy/tls come from dial(); http and websocket are
- * written here by hand on the verified socket so nothing is added or followed behind our back.
+ * it saw and what to change. dns/tcp/proxy/tls come from dial() (doctor-dial); http is written
+ * here by hand on the verified socket so nothing is added or followed behind our back; the
+ * websocket step speaks DCV's first messages (doctor-websocket).
+ *
+ * Every step carries its English (detail.summary, hint) and the same as data (summary,
+ * advice) for the app's languages. Steps are streamed to the UI as they end: no token is ever
+ * written into one.
  */
 import type { TLSSocket } from 'node:tls';
-import { expiresWithinDays, isExpired, isNotYetValid, namesHost } from './certificate';
 import { dial } from './dial';
-import { closeWebSocket, exchange, ExchangeError, getHead, upgradeHead, type ResponseHead } from './doctor-exchange';
-import { hintFor, type HintFacts } from './doctor-hints';
-import { isTunnelError, STEP_OF, type CertificateSummary, type Step } from './errors';
-import { parseProxyList } from './proxy-list';
+import { collectAttempts, judgeDialSteps } from './doctor-dial';
+import { exchange, ExchangeError, getHead, responseDetail, type ResponseHead } from './doctor-exchange';
+import type { HintFacts } from './doctor-hints';
+import { setSummary, summaryOf } from './doctor-summary';
+import { addWarnings, advise, failed, messageOf, SKIP, skipped } from './doctor-step';
+import { webSocketStep } from './doctor-websocket';
+import type { CertificateSummary } from './errors';
+import type { Message } from './messages';
+import { redactAuthToken } from './report';
 import { createRewriteContext, mapRequestTarget } from './rewrite';
-import type {
-  Diagnosis,
-  DiagnosisStep,
-  DialOptions,
-  DialResult,
-  DialStep,
-  ProxyCredentials,
-  RouteEntry,
-  TrustPolicy,
-  UpstreamTarget,
-} from './types';
+import type { Diagnosis, DiagnosisStep, DialOptions, DialResult, ProxyCredentials, RouteEntry, TrustPolicy, UpstreamTarget } from './types';
 
 export interface DiagnoseInput {
   upstream: UpstreamTarget;
@@ -32,19 +31,35 @@ export interface DiagnoseInput {
   route: string | RouteEntry[];
   /** Why that route ("Endpoint → Proxy: Direct", "HTTPS_PROXY", …), shown in the proxy step. */
   routeReason?: string;
+  /** The same reason as data (envProxyFor's `because`, the app's proxy policy), for the app to word. */
+  routeBecause?: Message;
   proxyCredentials?: ProxyCredentials;
   trust: TrustPolicy;
   hostHeader?: string;
   origin?: string;
-  /** A Connection Gateway token: sent as ?authToken= on the page and on <base>auth, as a browser would. */
+  /**
+   * A connection token (Gateway desktops, Session Manager sessions): sent as ?authToken= on the
+   * page, as a browser would, and inside the first /ws message with sessionId — never in a
+   * socket URL.
+   */
   authToken?: string;
   sessionId?: string;
+  /** 'gateway': the desktop is reached through a DCV Connection Gateway (its 404s and closes mean other things). Default 'server'. */
+  via?: 'gateway' | 'server';
+  /** A Session Manager session's context, for the hints (diagnoseSession sets it). */
+  session?: {
+    brokerHost: string;
+    brokerPort: number;
+    server?: { ip: string; hostname: string; port?: number };
+    maxConcurrentClients?: number;
+    numOfConnections?: number;
+  };
   /**
    * What a plain browser on this machine would do with the endpoint (app ProxyPolicy, or the
    * env in the CLI). reason: why, in a few words that do not repeat the route, as the hint
-   * and the step's summary put it in parentheses after the route.
+   * and the step's summary put it in parentheses after the route; because: the same as data.
    */
-  plainBrowserRoute?: { route: string; reason: string };
+  plainBrowserRoute?: { route: string; reason: string; because?: Message };
   timeouts?: { connectMs?: number; handshakeMs?: number; httpMs?: number };
 }
 
@@ -54,11 +69,8 @@ export interface DiagnoseOptions {
   signal?: AbortSignal;
 }
 
-const DIAL_STEPS = ['dns', 'tcp', 'proxy', 'tls'] as const;
-const EXPIRY_WARNING_DAYS = 30;
 const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 const USER_AGENT = 'dcv-tunnel-doctor';
-const SUBPROTOCOL = 'dcv';
 
 export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const webUrlPath = input.webUrlPath ?? '/';
@@ -75,7 +87,6 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
   });
   const query = input.authToken ? `?authToken=${encodeURIComponent(input.authToken)}` : '';
   const pagePath = upstreamPath(webUrlPath + query, pathPrefix);
-  const authPath = upstreamPath(`${webUrlPath}auth${query}`, pathPrefix);
 
   const startedAt = new Date().toISOString();
   const steps: DiagnosisStep[] = [];
@@ -83,21 +94,7 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
     steps.push(s);
     options.onStep?.(s);
   };
-  const facts: HintFacts = {
-    host,
-    port,
-    pathPrefix,
-    webUrlPath,
-    address: input.upstream.resolve?.find((r) => r.host.toLowerCase() === host.toLowerCase() && r.port === port)?.address,
-    routeReason: input.routeReason,
-    hasProxyCredentials: Boolean(input.proxyCredentials),
-    pins: input.trust.kind === 'pin' ? input.trust.fingerprints : undefined,
-    hostHeader: rewrite.upstreamHost,
-    origin: rewrite.upstreamOrigin,
-    hasAuthToken: Boolean(input.authToken),
-    sessionId: input.sessionId,
-    plainBrowserRoute: input.plainBrowserRoute,
-  };
+  const facts = initialFacts(input, webUrlPath, rewrite.upstreamHost, rewrite.upstreamOrigin);
   const dialOptions: DialOptions = {
     target: { host, port, resolve: input.upstream.resolve },
     route: input.route,
@@ -118,22 +115,10 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
   } catch (e) {
     failure = e;
   }
-  const { seen, earlier } = attempts;
-  rehomeFailure(seen);
-  placeUnreportedFailure(seen, failure);
-  facts.earlierRoutes = earlier;
-  let failed = false;
-  for (const id of DIAL_STEPS) {
-    const step = fromDial(id, seen.get(id), failed, result, input, facts);
-    if (earlier.length > 0 && (step.status === 'fail' || (id === 'proxy' && !failed))) {
-      step.detail.earlierRoutes = earlier;
-      if (step.status !== 'fail') addWarnings(step, ['ROUTE_FALLBACK'], facts);
-    }
-    failed ||= step.status === 'fail';
-    emit(step);
-  }
+  const ctx = { host, port, route: input.route, routeReason: input.routeReason, routeBecause: input.routeBecause, plainBrowserRoute: input.plainBrowserRoute, trust: input.trust };
+  for (const step of judgeDialSteps(attempts, failure, ctx, facts)) emit(step);
   if (!result) {
-    for (const id of ['http', 'websocket'] as const) emit(skipped(id, 'an earlier step failed'));
+    for (const id of ['http', 'websocket'] as const) emit(skipped(id, SKIP.earlierFailed));
     return done();
   }
 
@@ -142,18 +127,62 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
   if (http.status !== 'fail' && pathPrefix !== '/') await checkPrefixLeak(http, dialOptions, rewrite.upstreamHost, pathPrefix, httpTimeoutMs, facts);
   emit(http);
   if (http.status === 'fail') {
-    emit(skipped('websocket', 'the page did not load'));
+    emit(skipped('websocket', SKIP.pageFailed));
     return done();
   }
 
   // 3. websocket: a fresh connection, as the page's client makes one per socket.
-  emit(await webSocketStep(dialOptions, authPath, rewrite.upstreamHost, rewrite.upstreamOrigin, httpTimeoutMs, http, facts));
+  emit(
+    await webSocketStep(
+      {
+        dialOptions,
+        authPath: upstreamPath(`${webUrlPath}auth`, pathPrefix),
+        wsPath: upstreamPath(`${webUrlPath}ws`, pathPrefix),
+        hostHeader: rewrite.upstreamHost,
+        origin: rewrite.upstreamOrigin,
+        timeoutMs: httpTimeoutMs,
+        authToken: input.authToken,
+        sessionId: input.sessionId,
+        via: input.via,
+        // Only reached when the page answered with the same Host: a 403 on the socket is the Origin's.
+        pageLoaded: true,
+      },
+      facts,
+    ),
+  );
   return done();
 
   function done(): Diagnosis {
     const base = `https://${host.includes(':') ? `[${host}]` : host}:${port}${pathPrefix}`;
     return { ok: steps.every((s) => s.status !== 'fail'), target: base, startedAt, steps };
   }
+}
+
+/** What every hint may need from the input; the steps add what they see. */
+function initialFacts(input: DiagnoseInput, webUrlPath: string, hostHeader: string, origin: string): HintFacts {
+  const { host, port, pathPrefix } = input.upstream;
+  return {
+    host,
+    port,
+    pathPrefix,
+    webUrlPath,
+    address: input.upstream.resolve?.find((r) => r.host.toLowerCase() === host.toLowerCase() && r.port === port)?.address,
+    routeReason: input.routeReason,
+    routeBecause: input.routeBecause,
+    hasProxyCredentials: Boolean(input.proxyCredentials),
+    pins: input.trust.kind === 'pin' ? input.trust.fingerprints : undefined,
+    hostHeader,
+    origin,
+    hasAuthToken: Boolean(input.authToken),
+    sessionId: input.sessionId,
+    plainBrowserRoute: input.plainBrowserRoute,
+    via: input.via,
+    brokerHost: input.session?.brokerHost,
+    brokerPort: input.session?.brokerPort,
+    sessionServer: input.session?.server,
+    maxConcurrentClients: input.session?.maxConcurrentClients,
+    numOfConnections: input.session?.numOfConnections,
+  };
 }
 
 function upstreamPath(localTarget: string, pathPrefix: string): string {
@@ -163,222 +192,44 @@ function upstreamPath(localTarget: string, pathPrefix: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// dns, tcp, proxy, tls
-
-/** The first entry of a route; unparseable lists (SOCKS, HTTPS entries) count as "not direct". */
-function firstEntry(route: string | RouteEntry[]): RouteEntry | undefined {
-  if (typeof route !== 'string') return route[0];
-  try {
-    return parseProxyList(route)[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * dial tries the route's entries in order ("PROXY a:8080; DIRECT") and reports every attempt's
- * steps, each tagged with its route: the last attempt is the path, the failed ones are history.
- */
-function collectAttempts() {
-  const seen = new Map<Step, DialStep>();
-  const earlier: NonNullable<HintFacts['earlierRoutes']> = [];
-  let current: unknown;
-  const onStep = (s: DialStep) => {
-    if (seen.size > 0 && s.detail.route !== current) {
-      const failedStep = [...seen.values()].find((x) => x.status === 'fail');
-      if (failedStep) earlier.push({ route: String(current), code: failedStep.code ?? 'UNEXPECTED', message: String(failedStep.detail.message ?? '') });
-      seen.clear();
-    }
-    current = s.detail.route;
-    seen.set(s.step, s);
-  };
-  return { seen, earlier, onStep };
-}
-
-/**
- * dial reports a failure where it happened (the TCP connection to the proxy), the diagnosis
- * shows it where its code belongs (STEP_OF: PROXY_UNREACHABLE is the proxy's), so a code
- * always names the same step in the app, the CLI and a ticket.
- */
-function rehomeFailure(seen: Map<Step, DialStep>): void {
-  for (const [id, s] of seen) {
-    const home = s.status === 'fail' && s.code ? STEP_OF[s.code] : id;
-    if (home === id || home === 'listen' || seen.has(home) || !(DIAL_STEPS as readonly string[]).includes(home)) continue;
-    seen.set(home, { ...s, step: home as DialStep['step'] });
-    seen.set(id, { step: s.step, status: 'skip', durationMs: s.durationMs, detail: { reason: `part of the ${home} step, which failed` } });
-  }
-}
-
-/**
- * A failure dial did not report as a step (an abort, a bad route or pin caught before the
- * first step) is shown at its step, or the first one that did not run: never lost.
- */
-function placeUnreportedFailure(seen: Map<Step, DialStep>, failure: unknown): void {
-  if (failure === undefined || [...seen.values()].some((s) => s.status === 'fail')) return;
-  const error = isTunnelError(failure) ? failure : undefined;
-  const home = error && (DIAL_STEPS as readonly string[]).includes(error.step) ? (error.step as DialStep['step']) : (DIAL_STEPS.find((id) => !seen.has(id)) ?? 'tls');
-  const message = failure instanceof Error ? failure.message : String(failure);
-  seen.set(home, { step: home, status: 'fail', durationMs: 0, code: error?.code, detail: { message, ...error?.details } });
-}
-
-function fromDial(
-  id: (typeof DIAL_STEPS)[number],
-  reported: DialStep | undefined,
-  afterFailure: boolean,
-  result: DialResult | undefined,
-  input: DiagnoseInput,
-  facts: HintFacts,
-): DiagnosisStep {
-  if (reported) absorbDetailFacts(reported.detail, facts);
-  if (afterFailure) return skipped(id, 'an earlier step failed');
-  if (id === 'proxy' && (!reported || reported.status === 'skip')) {
-    const direct = directProxyStep(input, reported, facts);
-    if (direct) return direct;
-  }
-  if (!reported) return skipped(id, 'not needed on this route');
-
-  const step: DiagnosisStep = { id, status: reported.status, code: 'OK', durationMs: reported.durationMs, detail: { ...reported.detail } };
-  if (id === 'proxy' && input.routeReason) step.detail.reason ??= input.routeReason;
-  if (reported.status === 'fail') {
-    step.code = reported.code ?? 'UNEXPECTED';
-    facts.message = typeof step.detail.message === 'string' ? step.detail.message : undefined;
-  } else if (reported.status === 'skip') {
-    step.code = 'SKIPPED';
-  } else if (id === 'tls' && result) {
-    // A passed tls step is judged here; dial's own warnings stay in the detail as it wrote them.
-    step.status = 'ok';
-    certificateWarnings(step, result.certificate, input, facts);
-    if (reported.status === 'warn' && step.status === 'ok') {
-      facts.message = JSON.stringify(step.detail.warnings ?? 'a warning');
-      addWarnings(step, ['TLS_WARNING'], facts);
-    }
-  } else if (reported.status === 'warn') {
-    step.code = reported.code ?? 'WARNING';
-  }
-  if (step.status === 'warn' || step.status === 'fail') step.hint ??= hintFor(step.code, facts);
-  step.detail.summary = summarize(step, facts);
-  return step;
-}
-
-/** What the hints need from a step's detail (dial puts a failure's TunnelError details there). */
-function absorbDetailFacts(detail: Record<string, unknown>, facts: HintFacts): void {
-  const str = (k: string) => (typeof detail[k] === 'string' ? (detail[k] as string) : undefined);
-  const num = (k: string) => (typeof detail[k] === 'number' ? (detail[k] as number) : undefined);
-  facts.proxy = str('proxy') ?? facts.proxy;
-  facts.proxyStatus = num('proxyStatus') ?? facts.proxyStatus;
-  facts.proxyAuthenticate = str('proxyAuthenticate') ?? facts.proxyAuthenticate;
-  // The endpoint's address, not the proxy's.
-  if (!detail.proxy) facts.address ??= str('address')?.replace(/:\d+$/, '');
-  for (const key of ['certificate', 'presented']) {
-    const cert = detail[key] as CertificateSummary | undefined;
-    if (cert && typeof cert === 'object' && typeof cert.fingerprint256Hex === 'string') facts.certificate = cert;
-  }
-}
-
-/** On a direct route the proxy step says so, and warns when a plain browser here would use a proxy. */
-function directProxyStep(input: DiagnoseInput, reported: DialStep | undefined, facts: HintFacts): DiagnosisStep | undefined {
-  const direct = reported ? reported.detail.route === 'DIRECT' : firstEntry(input.route)?.kind === 'direct';
-  if (!direct) return undefined;
-  const reason = input.routeReason ?? 'route is DIRECT';
-  const detail: Record<string, unknown> = { ...(reported?.detail ?? {}), route: 'DIRECT', reason };
-  const browser = input.plainBrowserRoute;
-  if (browser && firstEntry(browser.route)?.kind !== 'direct') {
-    detail.plainBrowserRoute = browser.route;
-    detail.plainBrowserReason = browser.reason;
-    const step: DiagnosisStep = { id: 'proxy', status: 'warn', code: 'SYSTEM_PROXY_WOULD_INTERCEPT', durationMs: reported?.durationMs ?? 0, detail };
-    step.hint = hintFor(step.code, facts);
-    detail.summary = `DIRECT: ${reason}; a plain browser here would use ${browser.route} (${browser.reason})`;
-    return step;
-  }
-  detail.summary = `DIRECT: ${reason}`;
-  return { id: 'proxy', status: 'ok', code: 'OK', durationMs: reported?.durationMs ?? 0, detail };
-}
-
-/**
- * Works now, bites later: expiry (a pin accepts an expired certificate, a browser will not),
- * expiry within 30 days, a pinned certificate that does not name the endpoint.
- */
-function certificateWarnings(step: DiagnosisStep, cert: CertificateSummary, input: DiagnoseInput, facts: HintFacts): void {
-  facts.certificate = cert;
-  step.detail.certificate ??= cert;
-  const warnings: string[] = [];
-  if (isExpired(cert)) warnings.push('CERT_EXPIRED');
-  else if (expiresWithinDays(cert, EXPIRY_WARNING_DAYS)) {
-    facts.daysLeft = Math.floor((Date.parse(cert.validTo) - Date.now()) / 86_400_000);
-    warnings.push('CERT_EXPIRES_SOON');
-  }
-  if (isNotYetValid(cert)) warnings.push('CERT_NOT_YET_VALID');
-  if (input.trust.kind === 'pin' && !namesHost(cert, input.upstream.host)) warnings.push('CERT_NAME_MISMATCH');
-  addWarnings(step, warnings, facts);
-}
-
-// ---------------------------------------------------------------------------------------------
 // http
 
-async function pageStep(
-  socket: TLSSocket,
-  path: string,
-  hostHeader: string,
-  timeoutMs: number,
-  cert: CertificateSummary,
-  facts: HintFacts,
-): Promise<DiagnosisStep> {
+async function pageStep(socket: TLSSocket, path: string, hostHeader: string, timeoutMs: number, cert: CertificateSummary, facts: HintFacts): Promise<DiagnosisStep> {
   const started = performance.now();
-  facts.path = path;
+  // What the step shows: the request as sent, with the token taken out (steps are streamed to the UI).
+  const shown = redactAuthToken(path);
+  facts.path = shown;
+  const sent = { path: shown, host: hostHeader };
   let res: ResponseHead;
   try {
     res = await exchange(socket, getHead(path, { Host: hostHeader, 'User-Agent': USER_AGENT, Accept: 'text/html', Connection: 'close' }), timeoutMs);
   } catch (e) {
-    return exchangeFailure('http', e, started, { path, host: hostHeader }, facts);
+    facts.message = messageOf(e);
+    const code = e instanceof ExchangeError && e.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_RESET';
+    return failed('http', code, performance.now() - started, { sent, message: facts.message }, facts, {
+      text: `${shown}: ${facts.message}`,
+      message: summaryOf('summary.http.noAnswer', { path: shown }),
+    });
   } finally {
     socket.destroy();
   }
-  const detail = responseDetail(res, { path, host: hostHeader });
+  const detail = responseDetail(res, sent);
   const durationMs = performance.now() - started;
   facts.status = res.status;
   facts.location = res.headers.location;
+  const hsts = Boolean(res.headers['strict-transport-security']);
+  const message = summaryOf('summary.http', { path: shown, status: res.status, statusText: res.statusText, server: res.headers.server ?? null, hsts });
   if (res.status < 200 || res.status >= 300) {
     const step: DiagnosisStep = { id: 'http', status: res.status < 400 ? 'warn' : 'fail', code: 'HTTP_STATUS', durationMs, detail };
-    step.hint = hintFor('HTTP_STATUS', facts);
-    detail.summary = `GET ${path} → ${res.status} ${res.statusText}`;
+    advise(step, facts);
+    setSummary(step, `GET ${shown} → ${res.status} ${res.statusText}`, message);
     return step;
   }
   facts.hostAccepted = true;
   const step: DiagnosisStep = { id: 'http', status: 'ok', code: 'OK', durationMs, detail };
-  addWarnings(step, res.headers['strict-transport-security'] && cert.selfSigned ? ['HSTS_SELF_SIGNED'] : [], facts);
-  detail.summary = `GET ${path} → ${res.status} ${res.statusText}${res.headers.server ? `, Server: ${res.headers.server}` : ''}${
-    res.headers['strict-transport-security'] ? ', HSTS' : ''
-  }`;
+  addWarnings(step, hsts && cert.selfSigned ? ['HSTS_SELF_SIGNED'] : [], facts);
+  setSummary(step, `GET ${shown} → ${res.status} ${res.statusText}${res.headers.server ? `, Server: ${res.headers.server}` : ''}${hsts ? ', HSTS' : ''}`, message);
   return step;
-}
-
-function responseDetail(res: ResponseHead, sent: Record<string, string>): Record<string, unknown> {
-  const pick = ['server', 'strict-transport-security', 'x-frame-options', 'location', 'content-type', 'sec-websocket-protocol'];
-  const headers: Record<string, string> = {};
-  for (const name of pick) if (res.headers[name] !== undefined) headers[name] = res.headers[name];
-  return {
-    sent,
-    status: res.status,
-    statusText: res.statusText,
-    headers,
-    ...(res.setCookie.length ? { setCookie: res.setCookie } : {}),
-    // The server's own words on a refusal ("Origin … is not allowed"); a page body is noise.
-    ...(res.bodySnippet && res.status >= 300 ? { body: res.bodySnippet } : {}),
-  };
-}
-
-function exchangeFailure(id: 'http' | 'websocket', e: unknown, started: number, sent: Record<string, string>, facts: HintFacts): DiagnosisStep {
-  const message = e instanceof Error ? e.message : String(e);
-  facts.message = message;
-  const code = e instanceof ExchangeError && e.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_RESET';
-  return {
-    id,
-    status: 'fail',
-    code,
-    durationMs: performance.now() - started,
-    detail: { sent, message, summary: `${sent.path}: ${message}` },
-    hint: hintFor(code, facts),
-  };
 }
 
 /**
@@ -403,104 +254,4 @@ async function checkPrefixLeak(step: DiagnosisStep, dialOptions: DialOptions, ho
   const differs = prefixed !== undefined && unprefixed !== undefined && prefixed !== unprefixed;
   step.detail.prefixCheck = { prefixed: prefixed ?? null, unprefixed: unprefixed ?? null, differs };
   if (differs) addWarnings(step, ['PATH_PREFIX_LEAK'], facts);
-}
-
-// ---------------------------------------------------------------------------------------------
-// websocket
-
-async function webSocketStep(
-  dialOptions: DialOptions,
-  path: string,
-  hostHeader: string,
-  origin: string,
-  timeoutMs: number,
-  http: DiagnosisStep,
-  facts: HintFacts,
-): Promise<DiagnosisStep> {
-  const started = performance.now();
-  facts.path = path;
-  const sent = { path, host: hostHeader, origin, subprotocol: SUBPROTOCOL };
-  let socket: TLSSocket;
-  try {
-    socket = (await dial(dialOptions)).socket;
-  } catch (e) {
-    // It dialled a moment ago: a failure now is flakiness on the path, reported as such.
-    const code = isTunnelError(e) ? e.code : 'UNEXPECTED';
-    facts.message = e instanceof Error ? e.message : String(e);
-    return { id: 'websocket', status: 'fail', code, durationMs: performance.now() - started, detail: { sent, message: facts.message, summary: `second connection failed: ${facts.message}` }, hint: hintFor(code, facts) };
-  }
-  const { head, expectedAccept } = upgradeHead(path, { Host: hostHeader, Origin: origin, 'User-Agent': USER_AGENT }, SUBPROTOCOL);
-  let res: ResponseHead;
-  try {
-    res = await exchange(socket, head, timeoutMs);
-  } catch (e) {
-    socket.destroy();
-    return exchangeFailure('websocket', e, started, sent, facts);
-  }
-  const detail = responseDetail(res, sent);
-  facts.status = res.status;
-  facts.location = res.headers.location;
-  facts.hostAccepted = http.status !== 'fail';
-  const line = `upgrade ${path} → ${res.status} ${res.statusText}`;
-  if (res.status === 101) {
-    const problems: string[] = [];
-    if (res.headers['sec-websocket-accept'] !== expectedAccept) problems.push('wrong Sec-WebSocket-Accept');
-    if (res.headers['sec-websocket-protocol'] !== SUBPROTOCOL) problems.push(`subprotocol ${res.headers['sec-websocket-protocol'] ?? '(none)'} instead of ${SUBPROTOCOL}`);
-    await closeWebSocket(socket);
-    const durationMs = performance.now() - started;
-    if (problems.length === 0) return { id: 'websocket', status: 'ok', code: 'OK', durationMs, detail: { ...detail, summary: `${line}, subprotocol ${SUBPROTOCOL}` } };
-    facts.message = problems.join('; ');
-    return { id: 'websocket', status: 'fail', code: 'WS_STATUS', durationMs, detail: { ...detail, problems, summary: `${line}: ${facts.message}` }, hint: hintFor('WS_STATUS', facts) };
-  }
-  socket.destroy();
-  const code = res.status === 403 ? 'WS_FORBIDDEN' : res.status === 404 ? 'WS_NOT_FOUND' : res.status >= 300 && res.status < 400 ? 'WS_REDIRECT' : 'WS_STATUS';
-  const extra = code === 'WS_FORBIDDEN' ? ` (Host: ${hostHeader}, Origin: ${origin})` : code === 'WS_REDIRECT' ? ` → ${res.headers.location ?? '(no Location)'}` : '';
-  return {
-    id: 'websocket',
-    status: 'fail',
-    code,
-    durationMs: performance.now() - started,
-    detail: { ...detail, summary: line + extra },
-    hint: hintFor(code, facts),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function skipped(id: Step, reason: string): DiagnosisStep {
-  return { id, status: 'skip', code: 'SKIPPED', durationMs: 0, detail: { reason, summary: reason } };
-}
-
-/** Turns a step into a warning: the first code is the step's, all are listed, their hints joined. */
-function addWarnings(step: DiagnosisStep, codes: string[], facts: HintFacts): void {
-  if (codes.length === 0) return;
-  const earlier = (step.detail.warningCodes as string[] | undefined) ?? (step.status === 'warn' ? [step.code] : []);
-  step.detail.warningCodes = [...earlier, ...codes];
-  if (step.status !== 'warn') {
-    step.status = 'warn';
-    step.code = codes[0];
-  }
-  step.hint = [step.hint, ...codes.map((c) => hintFor(c, facts))].filter(Boolean).join('\n');
-}
-
-/** One line for the table: what the step saw, from dial's detail or ours. */
-function summarize(step: DiagnosisStep, facts: HintFacts): string {
-  const d = step.detail;
-  const parts: string[] = [];
-  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : undefined);
-  if (step.status === 'skip') return str('reason') ?? 'skipped';
-  if (Array.isArray(d.addresses)) parts.push(`${facts.host} → ${(d.addresses as unknown[]).join(', ')}`);
-  else if (str('address')) parts.push(str('address')!);
-  if (str('proxy')) parts.push(`via ${str('proxy')}${facts.routeReason ? ` (${facts.routeReason})` : ''}`);
-  if (typeof d.proxyStatus === 'number') parts.push(`CONNECT ${str('connectTo') ?? ''} → ${d.proxyStatus} ${str('proxyStatusText') ?? ''}`.replace(/\s+/g, ' ').trim());
-  if (str('proxyAuthenticate')) parts.push(`Proxy-Authenticate: ${str('proxyAuthenticate')}`);
-  if (str('protocol')) parts.push(`${str('protocol')}${str('cipher') ? ` ${str('cipher')}` : ''}`);
-  const cert = (d.certificate ?? d.presented) as CertificateSummary | undefined;
-  if (cert && typeof cert === 'object' && cert.fingerprint256Hex) {
-    parts.push(`${cert.subject}${cert.selfSigned ? ' (self-signed)' : ''}, until ${cert.validTo}, ${cert.fingerprint256Hex}`);
-  }
-  if (Array.isArray(d.expected)) parts.push(`pinned ${(d.expected as unknown[]).join(', ')}`);
-  else if (d.pin === 'matched') parts.push('pin matched');
-  if (str('message') && step.status === 'fail') parts.push(str('message')!);
-  return parts.join('; ') || step.code;
 }

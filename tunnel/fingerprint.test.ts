@@ -11,6 +11,8 @@ describe('parseFingerprint', () => {
   it.each([
     ['Electron sha256/base64', `sha256/${digest.toString('base64')}`],
     ['base64 without padding', `sha256/${digest.toString('base64').replace(/=$/, '')}`],
+    ['bare base64, as openssl dgst -binary | base64 prints it', digest.toString('base64')],
+    ['bare base64 with a trailing newline', `${digest.toString('base64')}\n`],
     ['upper-case hex with colons', hexColons],
     ['lower-case hex with colons', hexColons.toLowerCase()],
     ['plain hex', hexPlain],
@@ -27,6 +29,9 @@ describe('parseFingerprint', () => {
     ['non-hex digit', `${hexPlain.slice(1)}g`, /not valid/],
     ['broken base64', 'sha256/abc', /44 base64/],
     ['SHA-1 hex', 'AB:'.repeat(19) + 'AB', /SHA-1/],
+    ['bare base64 without its padding', digest.toString('base64').replace(/=$/, ''), /not valid/],
+    ['bare base64 of 31 bytes', randomBytes(31).toString('base64'), /not valid/],
+    ['base64url (- and _)', `${'-_'.repeat(21)}A=`, /not valid/],
     ['odd colon grouping', hexPlain.match(/.{4}/g)!.join(':'), /not valid/],
   ])('rejects %s with a specific message', (_name, input, message) => {
     expect(() => parseFingerprint(input)).toThrow(message);

@@ -1,11 +1,14 @@
 /**
- * SHA-256 certificate fingerprints in the forms users paste: Electron's `sha256/BASE64`,
- * and hex with or without colons (`openssl x509 -fingerprint -sha256`, `dcv list-endpoints`).
+ * SHA-256 certificate fingerprints in the forms users paste: Electron's `sha256/BASE64`, bare
+ * base64 (`openssl x509 -outform der | openssl dgst -sha256 -binary | base64`), and hex with or
+ * without colons (`openssl x509 -fingerprint -sha256`, `dcv list-endpoints`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 const HEX_FORM = /^(?:sha-?256\s*fingerprint\s*=\s*)?((?:[0-9a-f]{2}:){31}[0-9a-f]{2}|[0-9a-f]{64})$/i;
 const BASE64_FORM = /^sha256\/([A-Za-z0-9+/]{43}=?)$/;
+/** 32 bytes in base64 are exactly 44 characters ending in one "="; 64 hex digits never look like that. */
+const BARE_BASE64_FORM = /^([A-Za-z0-9+/]{43}=)$/;
 
 /** The 32 raw bytes a fingerprint string names; throws a specific error for anything else. */
 export function parseFingerprint(input: string): Buffer {
@@ -14,6 +17,8 @@ export function parseFingerprint(input: string): Buffer {
   if (s === '') throw new Error('fingerprint is empty');
   const b64 = BASE64_FORM.exec(s);
   if (b64) return Buffer.from(b64[1], 'base64');
+  const bare = BARE_BASE64_FORM.exec(s);
+  if (bare) return Buffer.from(bare[1], 'base64');
   const hex = HEX_FORM.exec(s);
   if (hex) return Buffer.from(hex[1].replace(/:/g, ''), 'hex');
   if (/^sha256\//i.test(s)) {
@@ -23,7 +28,7 @@ export function parseFingerprint(input: string): Buffer {
     throw new Error(`fingerprint "${s}" looks like SHA-1; a SHA-256 fingerprint is needed (32 bytes)`);
   }
   throw new Error(
-    `fingerprint "${s}" is not valid: expected "sha256/BASE64" or 64 hex digits (optionally as AB:CD:… pairs)`,
+    `fingerprint "${s}" is not valid: expected "sha256/BASE64", 44 characters of base64, or 64 hex digits (optionally as AB:CD:… pairs)`,
   );
 }
 

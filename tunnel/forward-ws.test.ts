@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test/peers/process';
-import { MsgType, encode, openAuth, type UpgradeRefusedError } from '../test/sim/protocol';
+import { encodeSetupClientMessage } from './session-manager/dcv-messages';
+import { openAuth, type UpgradeRefusedError } from '../test/sim/protocol';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { TunnelClient, eventually, readAll, removeTestCertDirs, tunnelTo } from '../test/tunnel/helpers';
 import type { LocalTunnel, SocketEvent } from './local-tunnel';
@@ -37,20 +38,30 @@ describe('WebSockets through a path prefix', () => {
     await sim.close();
   });
 
-  it('signs in on /auth and opens five channels at once, all landing under the prefix with the upstream Host and Origin', async () => {
-    expect(await openAuth(tunnel.origin + '/', c.socketOptions())).toEqual({ ok: true, agent: 'agent-A' });
-    const names = ['main', 'display', 'input', 'clipboard', 'audio'] as const;
-    const channels = await Promise.all(names.map((n) => c.channel(n, n === 'main' ? { sessionId: 'session-1', authToken: 'T' } : {})));
+  it('signs in on /auth, opens main and four channels on it, all landing under the prefix with the upstream Host and Origin', async () => {
+    const auth = await c.auth();
+    expect(auth).toMatchObject({ result: 'OK', sessionTargets: [{ sessionId: 'console' }] });
+    const { sessionId, authenticationToken } = auth.sessionTargets[0];
+    const main = await c.main({ sessionId, authToken: authenticationToken });
+    expect(main.agent).toBe('agent-A');
+    const names = ['display', 'input', 'clipboard', 'audio'] as const;
+    const channels = await Promise.all(names.map((n) => c.channel(n, { main })));
     expect(tunnel.stats().activeWebSockets).toBe(5);
-    for (const ch of channels) {
-      expect(ch.ack.agent).toBe('agent-A');
-      expect(ch.ack.path).toBe('/10.150.248.180/ws');
-      expect(ch.ack.host).toBe(`127.0.0.1:${sim.port}`);
-      expect(ch.ack.origin).toBe(`https://127.0.0.1:${sim.port}`);
+    for (const ch of [main, ...channels]) {
+      expect(ch.agent).toBe('agent-A');
+      expect(ch.landed).toMatchObject({
+        agent: 'agent-A',
+        path: '/10.150.248.180/ws',
+        host: `127.0.0.1:${sim.port}`,
+        origin: `https://127.0.0.1:${sim.port}`,
+        sessionId: 'console',
+        tokenPresent: true,
+        outcome: 'confirmed',
+      });
     }
-    expect(channels[0].ack).toMatchObject({ sessionId: 'session-1', tokenPresent: true });
     expect(sim.stats().byPath['/10.150.248.180/auth']).toBe(1);
     await Promise.all(channels.map((ch) => ch.close()));
+    await main.close();
     await settled(tunnel, sim);
     expect(events.filter((e) => e === 'open websocket /ws')).toHaveLength(5);
     expect(events.filter((e) => e === 'close websocket /ws')).toHaveLength(5);
@@ -92,8 +103,9 @@ describe('WebSockets through a path prefix', () => {
   });
 
   it('relays bytes the page sent right behind its upgrade request', async () => {
+    const { sessionId, authenticationToken } = (await c.auth()).sessionTargets[0];
     const s = await c.raw();
-    const hello = encode(MsgType.Hello, { channel: 'echo' });
+    const hello = Buffer.from(encodeSetupClientMessage({ kind: 'connectionRequest', sessionId, authenticationToken }));
     // A masked client frame: FIN+binary, mask bit + length, zero mask (payload unchanged).
     expect(hello.length).toBeLessThan(126);
     const frame = Buffer.concat([Buffer.from([0x82, 0x80 | hello.length, 0, 0, 0, 0]), hello]);
@@ -102,7 +114,8 @@ describe('WebSockets through a path prefix', () => {
         'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: dcv\r\n\r\n',
     );
     s.write(frame);
-    const text = await readAll(s, (t) => t.includes('"channel":"echo"'));
+    // The connectionConfirm names the agent in serverInfo.
+    const text = await readAll(s, (t) => t.includes('agent-A'));
     expect(text).toMatch(/^HTTP\/1\.1 101 /);
     expect(text).toContain('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
     s.destroy();
@@ -119,7 +132,7 @@ describe('upgrades the desktop refuses are relayed as they are', () => {
     try {
       const c = new TunnelClient(tunnel);
       await c.signIn();
-      const e = await refused(c.channel('main'));
+      const e = await refused(c.main());
       expect(e.statusCode).toBe(403);
       expect(e.body).toContain(`Origin https://127.0.0.1:${sim.port} is not allowed`);
       expect(e.headers['strict-transport-security']).toBeUndefined();
@@ -137,8 +150,8 @@ describe('upgrades the desktop refuses are relayed as they are', () => {
     try {
       const c = new TunnelClient(tunnel);
       await c.signIn();
-      const ch = await c.channel('main');
-      expect(ch.ack).toMatchObject({ host: 'vpce-1.vpce.amazonaws.com:8443', origin: 'https://vpce-1.vpce.amazonaws.com:8443' });
+      const ch = await c.main();
+      expect(ch.landed).toMatchObject({ host: 'vpce-1.vpce.amazonaws.com:8443', origin: 'https://vpce-1.vpce.amazonaws.com:8443' });
       await ch.close();
       await settled(tunnel, sim);
     } finally {

@@ -11,6 +11,8 @@ import { asPlainText, rawResponse, upstreamErrorAnswer } from './error-page';
 import { toTunnelError } from './forward-http';
 import { pump } from './pump';
 import { rewriteRequestHeaders, rewriteResponseHeaders, type RewriteContext } from './rewrite';
+import { watchFirstServerMessage } from './first-message';
+import type { SetupServerMessage } from './session-manager/dcv-messages';
 import type { DialResult } from './types';
 
 export interface UpgradeForwarder {
@@ -25,6 +27,11 @@ export interface UpgradeForwarder {
   onOpen(): void;
   /** Both sides are gone (only after onOpen). */
   onClose(): void;
+  /**
+   * The server's first DCV message on a `<base>ws` socket, when it is one (a confirm, or an
+   * abort such as AUTHENTICATION_FAILED for an expired token). Only read, never changed.
+   */
+  onFirstServerMessage?(message: SetupServerMessage): void;
 }
 
 const MAX_RESPONSE_HEAD = 64 * 1024;
@@ -55,11 +62,11 @@ export function forwardUpgrade(fw: UpgradeForwarder, req: IncomingMessage, clien
     for (let i = 0; i < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`);
     upstream.write(lines.join('\r\n') + '\r\n\r\n');
     if (head.length > 0) upstream.write(head);
-    relayAnswer(fw, client, upstream, fail, () => clientGone);
+    relayAnswer(fw, client, upstream, upstreamPath, fail, () => clientGone);
   }, fail);
 }
 
-function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, fail: (e: unknown) => void, clientGone: () => boolean): void {
+function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, upstreamPath: string, fail: (e: unknown) => void, clientGone: () => boolean): void {
   let buffered: Buffer = Buffer.alloc(0);
   let done = false;
   const timeoutMs = fw.responseTimeoutMs ?? 30_000;
@@ -94,6 +101,10 @@ function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, 
     client.write(lines.join('\r\n') + '\r\n\r\n');
     const rest = buffered.subarray(end + HEAD_END.length);
     if (rest.length > 0) client.write(rest);
+    if (switching && fw.onFirstServerMessage && /(^|\/)ws$/.test(upstreamPath.split('?')[0])) {
+      const listener = fw.onFirstServerMessage;
+      watchFirstServerMessage(upstream, rest, (m) => m && listener(m));
+    }
     splice(fw, client, upstream, switching);
   };
   upstream.on('data', onData);

@@ -64,6 +64,8 @@ describe('loadOrCreateLocalCertificate', () => {
 
     const past = await loadOrCreateLocalCertificate(dir, { now: new Date(future.notBefore.getTime() - DAY) });
     expect(past.fingerprint).not.toBe(future.fingerprint);
+    // Every renewal keeps the key: a browser told to trust this SPKI (browser mode's app window) keeps trusting it.
+    expect(new Set([first, renewed, future, past].map((c) => c.spkiHash)).size).toBe(1);
   });
 
   it('tunnels starting together in one process share one new certificate, the one in the file', async () => {

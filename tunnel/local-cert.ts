@@ -7,7 +7,7 @@
  * reads one file; while its text is what was last parsed and checked in this process, the
  * parse and the key check are not done again (the file stays the source of truth).
  */
-import { X509Certificate, createHash, createPrivateKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,7 +55,8 @@ export async function loadOrCreateLocalCertificate(certDir: string, options: Loc
     if (usableAt(made, now)) return made;
   }
   const pending = (async () => {
-    const fresh = await createLocalCertificate(now, options.validityDays ?? 30);
+    // A renewal keeps the key: a browser started to trust exactly this SPKI keeps trusting it.
+    const fresh = await createLocalCertificate(now, options.validityDays ?? 30, previousKey(file));
     mkdirSync(certDir, { recursive: true, mode: 0o700 });
     const text = fresh.keyPem + fresh.certPem;
     writeFileAtomic(file, text);
@@ -82,6 +83,15 @@ function readCached(file: string, now: Date): LocalCertificate | undefined {
   return usableAt(cert, now) ? cert : undefined;
 }
 
+/** The key of the certificate in the file, however old the certificate; undefined when there is none that works. */
+function previousKey(file: string): string | undefined {
+  try {
+    return parse(readFileSync(file, 'utf8'))?.keyPem;
+  } catch {
+    return undefined;
+  }
+}
+
 function usableAt(cert: LocalCertificate, now: Date): boolean {
   return cert.notBefore.getTime() <= now.getTime() && cert.notAfter.getTime() - RENEW_BEFORE_MS > now.getTime();
 }
@@ -100,9 +110,11 @@ function parse(text: string): LocalCertificate | undefined {
   }
 }
 
-async function createLocalCertificate(now: Date, validityDays: number): Promise<LocalCertificate> {
-  // Started first: the key is made on libuv's thread pool while forge loads.
-  const keyPair = generateKeyPairAsync('rsa', { modulusLength: 2048 });
+async function createLocalCertificate(now: Date, validityDays: number, reuseKeyPem?: string): Promise<LocalCertificate> {
+  // Started first: a new key is made on libuv's thread pool while forge loads.
+  const keyPair = reuseKeyPem
+    ? Promise.resolve((({ privateKey }) => ({ privateKey, publicKey: createPublicKey(privateKey) }))({ privateKey: createPrivateKey(reuseKeyPem) }))
+    : generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const { default: forge } = await import('node-forge');
   // RSA because node-forge encodes RSA public keys only.
   const { privateKey, publicKey } = await keyPair;

@@ -13,6 +13,8 @@ import type { TLSSocket } from 'node:tls';
 import { AccessGate, LAUNCH_PATH_PREFIX } from './access';
 import { dial } from './dial';
 import { TunnelError } from './errors';
+import { AbortReason, type SetupServerMessage } from './session-manager/dcv-messages';
+import { plainParams } from './messages';
 import { rawResponse, refusalAnswer, type ErrorAnswer } from './error-page';
 import { UpstreamPool, forwardHttp } from './forward-http';
 import { RawUpstreamPool } from './upstream-http';
@@ -66,6 +68,8 @@ export interface LocalTunnelEvents {
   'socket-close': [SocketEvent];
   stats: [TunnelStats];
   'upstream-error': [TunnelError];
+  /** A server refused the sign-in token of a `<base>ws` socket (connectionAbort AUTHENTICATION_FAILED): a fresh one is needed. */
+  'token-refused': [];
 }
 
 /** What check() saw on its one dial. */
@@ -125,7 +129,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     listenHost: string,
     port: number,
     cert: { fingerprint: string; spkiHash: string; certPem: string },
-    private readonly entryLocation: string,
+    private entryLocation: string,
   ) {
     super();
     this.port = port;
@@ -175,6 +179,14 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       server.close();
       throw e;
     }
+  }
+
+  /**
+   * What the next launch lands on: a Session Manager session gets a fresh token for every
+   * open (tokens are short-lived and single-purpose), on the same tunnel and local port.
+   */
+  setEntry(entry: LocalTunnelOptions['entry']): void {
+    this.entryLocation = entryLocationOf({ ...this.opts, entry });
   }
 
   /** A one-time URL that signs the window in and lands on the desktop's entry page. */
@@ -354,6 +366,10 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
         onError: (e) => this.recordError(e),
         onOpen: () => state && this.openChannel(state, { kind: 'websocket', path }),
         onClose: () => state && this.closeChannel(state),
+        // Only looked at when someone listens (the app, for Session Manager tokens).
+        ...(this.listenerCount('token-refused') > 0
+          ? { onFirstServerMessage: (m: SetupServerMessage) => m.kind === 'connectionAbort' && m.reason === AbortReason.AUTHENTICATION_FAILED && this.emit('token-refused') }
+          : {}),
       },
       req,
       socket,
@@ -397,7 +413,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   }
 
   private recordError(err: TunnelError): void {
-    this.lastError = { code: err.code, step: err.step, message: err.message, at: new Date().toISOString() };
+    this.lastError = { code: err.code, step: err.step, message: err.message, at: new Date().toISOString(), params: plainParams(err.details) };
     this.emit('upstream-error', err);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envProxyFor, matchNoProxy } from './no-proxy';
+import { envProxyFor, matchNoProxy, ROUTE_ENV_CODES } from './no-proxy';
 
 const VPCE = 'vpce-0abc-xyz.vpce-svc-0123.eu-west-1.vpce.amazonaws.com';
 
@@ -72,7 +72,7 @@ describe('envProxyFor', () => {
   const url = `https://${VPCE}:8443/`;
 
   it('no proxy variable → DIRECT', () => {
-    expect(envProxyFor(url, {})).toEqual({ route: [{ kind: 'direct' }], reason: 'no HTTPS_PROXY set' });
+    expect(envProxyFor(url, {})).toEqual({ route: [{ kind: 'direct' }], reason: 'no HTTPS_PROXY set', because: { code: 'route.env.noProxyVar', params: { variable: 'HTTPS_PROXY' } } });
   });
 
   it('HTTPS_PROXY without NO_PROXY → the proxy, with decoded credentials and a redacted reason', () => {
@@ -80,12 +80,19 @@ describe('envProxyFor', () => {
     expect(r.route).toEqual([{ kind: 'proxy', host: 'proxy', port: 8080 }]);
     expect(r.credentials).toEqual({ username: 'me', password: 'p@ss' });
     expect(r.reason).toBe('HTTPS_PROXY is http://me:***@proxy:8080 (no NO_PROXY set)');
+    // The same as data for the app's languages: the password is not in it either.
+    expect(r.because).toEqual({ code: 'route.env.proxy', params: { variable: 'HTTPS_PROXY', proxy: 'http://me:***@proxy:8080', noProxyVariable: null } });
     expect(r.why).toBe('HTTPS_PROXY is set and NO_PROXY is not');
   });
 
   it('a NO_PROXY entry sends it DIRECT and says which', () => {
     const r = envProxyFor(url, { HTTPS_PROXY: 'http://proxy:8080', NO_PROXY: 'localhost,.amazonaws.com' });
-    expect(r).toEqual({ route: [{ kind: 'direct' }], reason: 'NO_PROXY entry `.amazonaws.com` matched', matched: '.amazonaws.com' });
+    expect(r).toEqual({
+      route: [{ kind: 'direct' }],
+      reason: 'NO_PROXY entry `.amazonaws.com` matched',
+      because: { code: 'route.env.noProxyMatched', params: { variable: 'NO_PROXY', entry: '.amazonaws.com' } },
+      matched: '.amazonaws.com',
+    });
   });
 
   it('no entry matched → the proxy, and the reason says so', () => {
@@ -101,6 +108,7 @@ describe('envProxyFor', () => {
     expect(r.route).toEqual([{ kind: 'proxy', host: 'lower', port: 1 }]);
     expect(r.reason).toBe('https_proxy is http://lower:1 (no no_proxy entry matched)');
     expect(r.why).toBe('https_proxy is set and no no_proxy entry matches');
+    expect(r.because).toEqual({ code: 'route.env.proxy', params: { variable: 'https_proxy', proxy: 'http://lower:1', noProxyVariable: 'no_proxy' } });
   });
 
   it('an empty variable counts as unset, and ALL_PROXY is the fallback (curl)', () => {
@@ -110,6 +118,7 @@ describe('envProxyFor', () => {
 
   it('for http:// URLs only lower-case http_proxy counts', () => {
     expect(envProxyFor('http://host/', { HTTP_PROXY: 'http://p:1' }).reason).toBe('no http_proxy set');
+    expect(envProxyFor('http://host/', { HTTP_PROXY: 'http://p:1' }).because).toEqual({ code: 'route.env.noProxyVar', params: { variable: 'http_proxy' } });
     expect(envProxyFor('http://host/', { http_proxy: 'http://p:1' }).route).toEqual([{ kind: 'proxy', host: 'p', port: 1 }]);
   });
 
@@ -119,5 +128,17 @@ describe('envProxyFor', () => {
 
   it('an unusable proxy variable is an error naming the variable', () => {
     expect(() => envProxyFor(url, { HTTPS_PROXY: 'socks5://s:1080' })).toThrow(/^HTTPS_PROXY: .*SOCKS/);
+  });
+});
+
+describe('envProxyFor: the reason as data', () => {
+  it('every decision has a `because` whose code is one of ROUTE_ENV_CODES, with plain params', () => {
+    const url = `https://${VPCE}:8443/`;
+    const envs = [{}, { HTTPS_PROXY: 'http://p:1' }, { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.amazonaws.com' }, { ALL_PROXY: 'http://a:2', no_proxy: 'x' }];
+    for (const env of envs) {
+      const { because } = envProxyFor(url, env);
+      expect(ROUTE_ENV_CODES as readonly string[]).toContain(because?.code);
+      expect(JSON.parse(JSON.stringify(because))).toEqual(because);
+    }
   });
 });

@@ -20,6 +20,7 @@
  *    as an IP: like curl, names are not resolved (and an address override is not consulted).
  */
 import { BlockList, isIP } from 'node:net';
+import { message, type Message } from './messages';
 import { proxyFromUrl, redactProxyUrl } from './proxy-list';
 import type { ProxyCredentials, RouteEntry } from './types';
 
@@ -90,6 +91,16 @@ export interface EnvProxyDecision {
   /** A sentence for the user: which variable decided, and why. */
   reason: string;
   /**
+   * The same as data, for the app's languages (codes of ROUTE_ENV_CODES):
+   * - route.env.noProxyVar {variable}: no proxy variable is set ("no HTTPS_PROXY set");
+   * - route.env.noProxyMatched {variable, entry}: NO_PROXY's entry sent the target DIRECT;
+   * - route.env.proxy {variable, proxy, noProxyVariable}: the proxy variable decided (proxy
+   *   without its password; noProxyVariable the NO_PROXY variable that was set, or null).
+   * envProxyFor always sets it; optional only because the app's proxy policy builds decisions of
+   * this shape for its other sources too.
+   */
+  because?: Message;
+  /**
    * For a proxy route, why in a few words that leave the proxy to the route, to follow it in
    * a sentence: "HTTPS_PROXY is set and no NO_PROXY entry matches".
    */
@@ -99,6 +110,9 @@ export interface EnvProxyDecision {
   /** Credentials written in the proxy URL (`http://user:pass@proxy:8080`), decoded. */
   credentials?: ProxyCredentials;
 }
+
+/** The codes of EnvProxyDecision.because, for the renderer's dictionaries. */
+export const ROUTE_ENV_CODES = ['route.env.noProxyVar', 'route.env.noProxyMatched', 'route.env.proxy'] as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -126,7 +140,7 @@ export function envProxyFor(url: string | URL, env: Env = process.env): EnvProxy
   const proxyVar = firstSet(env, varNames);
   if (!proxyVar) {
     const main = scheme === 'http' ? 'http_proxy' : `${scheme.toUpperCase()}_PROXY`;
-    return { route: [{ kind: 'direct' }], reason: `no ${main} set` };
+    return { route: [{ kind: 'direct' }], reason: `no ${main} set`, because: message('route.env.noProxyVar', { variable: main }) };
   }
 
   const noProxyVar = firstSet(env, ['no_proxy', 'NO_PROXY']);
@@ -135,6 +149,7 @@ export function envProxyFor(url: string | URL, env: Env = process.env): EnvProxy
     return {
       route: [{ kind: 'direct' }],
       reason: `${noProxyVar!.name} entry \`${hit.entry}\` matched`,
+      because: message('route.env.noProxyMatched', { variable: noProxyVar!.name, entry: hit.entry! }),
       matched: hit.entry,
     };
   }
@@ -149,6 +164,7 @@ export function envProxyFor(url: string | URL, env: Env = process.env): EnvProxy
   return {
     route: [proxy.entry],
     reason: `${proxyVar.name} is ${redactProxyUrl(proxyVar.value)} (${why})`,
+    because: message('route.env.proxy', { variable: proxyVar.name, proxy: redactProxyUrl(proxyVar.value), noProxyVariable: noProxyVar?.name ?? null }),
     why: `${proxyVar.name} is set and ${noProxyVar ? `no ${noProxyVar.name} entry matches` : 'NO_PROXY is not'}`,
     ...(proxy.credentials ? { credentials: proxy.credentials } : {}),
   };

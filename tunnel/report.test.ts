@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReport, redact, REDACTED } from './report';
+import { formatReport, redact, redactAuthToken, REDACTED, REDACTED_TOKEN } from './report';
 import type { Diagnosis } from './types';
 
 const PASSWORD = 'Pr0xy-P@ss:w0rd!';
@@ -94,3 +94,23 @@ describe('redact', () => {
     expect([...found].sort()).toEqual(['hunter22', 'p4ss']);
   });
 });
+
+describe('redactAuthToken', () => {
+  it('replaces every authToken value in a path or URL, and keeps the rest', () => {
+    expect(redactAuthToken(`/dcv/?authToken=${encodeURIComponent('a/b+c=')}&x=1#s`)).toBe(`/dcv/?authToken=${REDACTED_TOKEN}&x=1#s`);
+    expect(redactAuthToken('/ws')).toBe('/ws');
+  });
+
+  it('a report leaves an already redacted token as it is (no secret to note, nothing else replaced)', () => {
+    const d: Diagnosis = {
+      ok: true,
+      target: 'https://gw:8443/',
+      startedAt: '2025-01-01T00:00:00.000Z',
+      steps: [{ id: 'http', status: 'ok', code: 'OK', durationMs: 1, detail: { summary: 'GET /?authToken=[redacted] → 200 OK', sent: { path: '/?authToken=[redacted]' } } }],
+    };
+    const text = formatReport(d, { format: 'json' });
+    expect(text).toContain('/?authToken=[redacted]');
+    expect(text).not.toContain(REDACTED);
+  });
+});
+

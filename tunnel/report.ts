@@ -8,6 +8,8 @@
 import type { Diagnosis, DiagnosisStep } from './types';
 
 export const REDACTED = '***';
+/** What a token in a URL becomes where the doctor shows a request (`?authToken=[redacted]`): said where it was, not what. */
+export const REDACTED_TOKEN = '[redacted]';
 
 export interface ReportOptions {
   format: 'markdown' | 'json';
@@ -83,6 +85,7 @@ class Redactor {
         return `${scheme}${user}:${REDACTED}@`;
       })
       .replace(AUTH_TOKEN, (_m, name: string, token: string) => {
+        if (token === REDACTED_TOKEN) return `${name}${token}`;
         this.note(token);
         this.note(safeDecode(token));
         return `${name}${REDACTED}`;
@@ -116,6 +119,14 @@ class Redactor {
   }
 }
 
+/**
+ * A path or URL with the value of every authToken= parameter replaced by `[redacted]`, for
+ * what a step shows of a request it sent: steps are streamed to the UI and kept for reports.
+ */
+export function redactAuthToken(text: string): string {
+  return text.replace(AUTH_TOKEN, (_m, name: string) => `${name}${REDACTED_TOKEN}`);
+}
+
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -130,7 +141,7 @@ export function redact<T>(value: T, secrets: readonly string[] = []): { value: T
   return { value: r.value(value) as T, found: r.found };
 }
 
-const SYMBOL: Record<DiagnosisStep['status'], string> = { ok: '✓', warn: '⚠', fail: '✗', skip: '–' };
+const SYMBOL: Record<DiagnosisStep['status'], string> = { ok: '✓', info: 'ℹ', warn: '⚠', fail: '✗', skip: '–' };
 
 export function statusSymbol(status: DiagnosisStep['status']): string {
   return SYMBOL[status];

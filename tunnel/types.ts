@@ -2,7 +2,9 @@
  * The shapes other layers use to drive the tunnel. Plain data only: the app stores
  * these, the CLI parses flags into them, the doctor walks the same dial with them.
  */
+import type { Advice } from './doctor-hints';
 import type { CertificateSummary, Step, TunnelErrorCode } from './errors';
+import type { Message, MessageParam } from './messages';
 
 /** How the upstream certificate is checked. Verified before one byte of a request is written. */
 export type TrustPolicy =
@@ -81,19 +83,37 @@ export interface TunnelStats {
   bytesDown: number;
   /** Median ms to get a verified upstream TLS connection, over recent dials. */
   upstreamConnectMs: number | null;
-  lastError: { code: TunnelErrorCode; step: string; message: string; at: string } | null;
+  /** message: English (CLI, logs); params: the error's facts, for the app to word it. */
+  lastError: { code: TunnelErrorCode; step: string; message: string; at: string; params?: Record<string, MessageParam> } | null;
 }
 
-/** One step of a diagnosis, in the order dns, tcp, proxy, tls, http, websocket. */
+/**
+ * The steps of a diagnosis. A Session Manager desktop starts with the Broker's: reach it (the
+ * usual dns/tcp/proxy/tls on its port), get an access token, find the session, get its
+ * connection data; then the Gateway's (or the server's) path as for any desktop.
+ */
+export type BrokerStep = 'broker-dns' | 'broker-tcp' | 'broker-proxy' | 'broker-tls' | 'broker-token' | 'broker-session' | 'broker-connection';
+export type DiagnosisStepId = BrokerStep | Step;
+
+/** One step of a diagnosis, in the order dns, tcp, proxy, tls, http, websocket (after the broker steps). */
 export interface DiagnosisStep {
-  id: Step;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
+  id: DiagnosisStepId;
+  /**
+   * info: it works, and something is worth knowing that changes nothing for the launcher (the
+   * HSTS it strips anyway, a pinned certificate that does not name the endpoint, a plain
+   * browser that would use the proxy): shown calmly, never as a warning.
+   */
+  status: 'ok' | 'info' | 'warn' | 'fail' | 'skip';
   /** A TunnelErrorCode, a warning code (e.g. CERT_EXPIRES_SOON, SYSTEM_PROXY_WOULD_INTERCEPT, HSTS_SELF_SIGNED), HTTP_STATUS, WS_* or OK. */
   code: string;
   durationMs: number;
   detail: Record<string, unknown>;
-  /** For warn and fail: what to change, in the user's terms (an app setting, a dcv.conf or nginx line, no_proxy). */
+  /** For warn and fail: what to change, in the user's terms (an app setting, a dcv.conf or nginx line, no_proxy). English. */
   hint?: string;
+  /** The same as data, one per code (the step's and its warnings'), for the app to word. */
+  advice?: Advice[];
+  /** One line of what the step saw, as data; detail.summary is its English (CLI, reports). */
+  summary?: Message;
 }
 
 export interface Diagnosis {

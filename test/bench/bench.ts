@@ -223,7 +223,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
         add(samples[scenario], 'fanout_mibs', r.bytes / MiB / (r.ms / 1000));
         if (peak !== undefined) add(samples[scenario], 'fanout_rss_mb', peak);
         const memory = peak ? `, RSS ${before.toFixed(0)} MiB before, ${open.toFixed(0)} with every socket open, ${peak.toFixed(0)} peak` : '';
-        log(`fanout ${scenario.padEnd(12)} ${r.sockets} sockets, ${(r.bytes / MiB / (r.ms / 1000)).toFixed(0)} MiB/s${memory}`);
+        log(`fanout ${scenario.padEnd(12)} ${r.sockets} sockets (${r.sockets - r.streams} main, ${r.streams} streaming), ${(r.bytes / MiB / (r.ms / 1000)).toFixed(0)} MiB/s${memory}`);
       };
       if (want.has('direct')) await fan('direct', Array.from({ length: desktops }, () => endpoints.direct!), () => []);
       if (want.has('tunnel')) {

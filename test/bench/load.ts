@@ -5,7 +5,7 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import { request } from '../sim/http';
 import { ASSET_COUNT } from '../sim/page';
-import { HEADER_BYTES, MsgType, decodeJson, encode, openChannel, openSocket, socketUrl, type Ack, type DcvSocket, type Hello } from '../sim/protocol';
+import { HEADER_BYTES, SimMsg, openChannel, openMain, type Channel, type DcvSocket, type MainConnection } from '../sim/protocol';
 
 export interface Endpoint {
   /** The desktop's page, https://host:port/ */
@@ -27,19 +27,22 @@ export async function signIn(launchUrl: string): Promise<Endpoint> {
   return { url: `${origin}/`, headers: { Cookie: cookie }, origin };
 }
 
-/** Reads Data messages up to Done; returns the payload bytes seen. No hashing: the client must not be the bottleneck. */
+/** Reads the simulator's Data messages up to Done; returns the payload bytes seen. No hashing: the client must not be the bottleneck. */
 async function drainStream(s: DcvSocket): Promise<number> {
   let bytes = 0;
   for (;;) {
     const m = await s.next(SOCKET_TIMEOUT_MS);
     const type = m.readUInt32LE(0);
-    if (type === MsgType.Data) bytes += m.length - HEADER_BYTES;
-    else if (type === MsgType.Done) return bytes;
+    if (type === SimMsg.Data) bytes += m.length - HEADER_BYTES;
+    else if (type === SimMsg.Done) return bytes;
     else throw new Error(`stream: unexpected message type ${type}: ${m.subarray(HEADER_BYTES, 200).toString()}`);
   }
 }
 
-/** One downstream bulk stream (the display channel's shape): payload bytes and ms from Ack to Done. */
+/**
+ * One downstream bulk stream (the display channel's shape): payload bytes and ms from the
+ * channel's confirm to Done. The main connection (and /auth before it) is opened first, outside the timing.
+ */
 export async function streamOnce(ep: Endpoint, bytes: number): Promise<{ bytes: number; ms: number }> {
   const ch = await openChannel(ep.url, 'stream', { bytes, headers: ep.headers, origin: ep.origin, timeoutMs: SOCKET_TIMEOUT_MS });
   try {
@@ -53,7 +56,7 @@ export async function streamOnce(ep: Endpoint, bytes: number): Promise<{ bytes: 
   }
 }
 
-/** `count` sequential echo round trips of `size` bytes (the input channel's shape), in ms each. */
+/** `count` sequential echo round trips of `size` bytes (the input channel's shape), in ms each (on its own main connection). */
 export async function echoRoundTrips(ep: Endpoint, count: number, size = 64): Promise<number[]> {
   const ch = await openChannel(ep.url, 'echo', { headers: ep.headers, origin: ep.origin, timeoutMs: SOCKET_TIMEOUT_MS });
   try {
@@ -115,37 +118,41 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /**
- * Many desktops at once: `socketsPer` sockets to every endpoint are opened first (all open at
- * the same time, like desktops left open), then every one streams `bytesPer` at once.
- * `whileOpen` runs once every socket is open, before the streams start.
+ * Many desktops at once: every endpoint gets one main connection (after /auth) and
+ * `socketsPer - 1` stream channels on it, all open at the same time like desktops left open
+ * (so `socketsPer` sockets per desktop, as before); then every channel streams `bytesPer` at
+ * once. `whileOpen` runs once every socket is open, before the streams start.
  */
 export async function fanout(
   eps: Endpoint[],
   socketsPer: number,
   bytesPer: number,
   whileOpen?: () => void,
-): Promise<{ bytes: number; ms: number; sockets: number }> {
-  const sockets: DcvSocket[] = [];
+): Promise<{ bytes: number; ms: number; sockets: number; streams: number }> {
+  if (socketsPer < 2) throw new Error(`fanout: a desktop needs its main socket and at least one channel, got socketsPer=${socketsPer}`);
+  const mains: MainConnection[] = [];
+  const streams: Channel[] = [];
   try {
-    const targets = eps.flatMap((ep) => Array.from({ length: socketsPer }, () => ep));
-    await mapLimit(targets, 25, async (ep) => {
-      sockets.push(await openSocket(socketUrl(ep.url, 'ws'), { headers: ep.headers, origin: ep.origin, timeoutMs: SOCKET_TIMEOUT_MS }));
+    const opts = (ep: Endpoint) => ({ headers: ep.headers, origin: ep.origin, timeoutMs: SOCKET_TIMEOUT_MS });
+    await mapLimit(eps, 25, async (ep) => {
+      const main = await openMain(ep.url, opts(ep));
+      mains.push(main);
+      for (let i = 1; i < socketsPer; i++) streams.push(await openChannel(ep.url, 'stream', { ...opts(ep), main, bytes: bytesPer, hold: true }));
     });
     whileOpen?.();
-    const hello = encode(MsgType.Hello, { channel: 'stream', bytes: bytesPer } satisfies Hello);
     const t0 = performance.now();
     const got = await Promise.all(
-      sockets.map(async (s) => {
-        await s.send(hello);
-        decodeJson<Ack>(await s.next(SOCKET_TIMEOUT_MS), MsgType.Ack);
+      streams.map(async (s) => {
+        await s.startStream();
         return drainStream(s);
       }),
     );
     const ms = performance.now() - t0;
     const bytes = got.reduce((a, b) => a + b, 0);
-    if (bytes !== bytesPer * sockets.length) throw new Error(`fanout: expected ${bytesPer * sockets.length} bytes, got ${bytes}`);
-    return { bytes, ms, sockets: sockets.length };
+    if (bytes !== bytesPer * streams.length) throw new Error(`fanout: expected ${bytesPer * streams.length} bytes, got ${bytes}`);
+    return { bytes, ms, sockets: mains.length + streams.length, streams: streams.length };
   } finally {
-    await Promise.all(sockets.map((s) => s.close()));
+    await Promise.all(streams.map((s) => s.close()));
+    await Promise.all(mains.map((m) => m.close()));
   }
 }

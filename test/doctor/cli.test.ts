@@ -66,16 +66,18 @@ describe('dcv-tunnel doctor', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/– dns\s+SKIPPED.*IP address/);
     expect(r.stdout).toMatch(/✓ tcp\s+OK/);
-    expect(r.stdout).toMatch(/⚠ proxy\s+SYSTEM_PROXY_WOULD_INTERCEPT/);
+    expect(r.stdout).toMatch(/ℹ proxy\s+SYSTEM_PROXY_WOULD_INTERCEPT/);
     expect(r.stdout).toContain('PROXY proxy.corp.example:8080');
     // The plain browser's route and why, each said once, no parentheses inside parentheses.
     expect(r.stdout).toContain('a plain browser here would use PROXY proxy.corp.example:8080 (HTTPS_PROXY is set and no NO_PROXY entry matches)');
     expect(r.stdout).toMatch(/a plain browser on this machine would send 127\.0\.0\.1 to PROXY proxy\.corp\.example:8080\s+\(HTTPS_PROXY is set and no NO_PROXY entry matches\): that is why curl works/);
     expect(r.stdout).not.toMatch(/\([^()]*\(/);
     expect(r.stdout).toMatch(/✓ websocket\s+OK/);
-    expect(r.stdout).toContain('OK, with warnings');
+    expect(r.stdout).toContain('OK, with notes');
     expect(r.stdout).toContain('no_proxy');
     expect(r.stdout).not.toContain('SECRET-T0KEN-42');
-    expect(sim.stats().lastQuery).toBe('?authToken=SECRET-T0KEN-42');
+    // Without a session id the client signs in on <base>auth, and no socket URL carries the token.
+    expect(sim.stats().sockets.at(-1)).toMatchObject({ socket: 'auth', path: '/auth', query: '' });
+    expect(r.stdout).toMatch(/ℹ http\s+HSTS_SELF_SIGNED.*GET \/\?authToken=\[redacted\] → 200/);
   });
 });

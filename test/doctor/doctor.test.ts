@@ -6,13 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
+import type { DiagnoseInput } from '../../tunnel/doctor';
 import { issueLeaf, makeCa } from '../../tunnel/testing/ca';
 import type { DiagnosisStep } from '../../tunnel/types';
 import { needBinaries } from '../peers/binaries';
 import { freePort } from '../peers/process';
 import { fingerprintOf, makeSelfSignedCert, startSimulator, type Simulator } from '../sim/simulator';
-import { expectStep, expectWarning, step } from './helpers';
+import { diagnose, expectStep, expectWarning, step } from './helpers';
 
 const DAY = 86_400_000;
 /** The field's locked-down regexes (BRIEF: Host/Origin rejected). */
@@ -152,6 +152,33 @@ describe('doctor: proxy (without a proxy process)', () => {
     expect(s.hint).toContain('a plain browser on this machine would send 127.0.0.1 to PROXY proxy.corp.example:8080 (HTTPS_PROXY is set and no NO_PROXY entry matches): that is why');
     expect(s.hint).toContain('no_proxy');
     expect(step(d, 'websocket').code).toBe('OK');
+  });
+
+  it('the route\'s reason as data: routeBecause and the plain browser\'s because reach the summary (flattened) and the advice (as they are)', async () => {
+    const routeBecause = { code: 'route.env.noProxyMatched', params: { variable: 'NO_PROXY', entry: '127.0.0.1' } };
+    const plainBecause = { code: 'route.env.proxy', params: { variable: 'HTTPS_PROXY', proxy: 'http://proxy.corp.example:8080', noProxyVariable: null } };
+    const d = await diagnose(
+      pinned(await sim(), {
+        routeReason: 'NO_PROXY entry `127.0.0.1` matched',
+        routeBecause,
+        plainBrowserRoute: { route: 'PROXY proxy.corp.example:8080', reason: 'HTTPS_PROXY is set and NO_PROXY is not', because: plainBecause },
+      }),
+    );
+    const p = expectWarning(d, 'proxy', 'SYSTEM_PROXY_WOULD_INTERCEPT');
+    expect(p.summary).toEqual({
+      code: 'summary.proxy.plainBrowserDiffers',
+      params: {
+        because: 'route.env.noProxyMatched',
+        'because.variable': 'NO_PROXY',
+        'because.entry': '127.0.0.1',
+        plainBrowserRoute: 'PROXY proxy.corp.example:8080',
+        plainBrowserBecause: 'route.env.proxy',
+        'plainBrowserBecause.variable': 'HTTPS_PROXY',
+        'plainBrowserBecause.proxy': 'http://proxy.corp.example:8080',
+        'plainBrowserBecause.noProxyVariable': null,
+      },
+    });
+    expect(p.advice?.[0].facts).toMatchObject({ routeReason: 'NO_PROXY entry `127.0.0.1` matched', routeBecause, plainBrowserRoute: { because: plainBecause } });
   });
 
   it('no warning when a plain browser would go direct too', async () => {
@@ -308,9 +335,20 @@ describe('doctor: http and websocket', () => {
     }
   });
 
-  it('carries the auth token on the page and on auth, as a browser would', async () => {
-    const s = await sim();
-    await diagnose(pinned(s, { authToken: 'T0K3N' }));
-    expect(s.stats().lastQuery).toBe('?authToken=T0K3N');
+  it('carries the token on the page and inside the first /ws message, never in a socket URL or a step', async () => {
+    const s = await sim({ tokens: { console: ['T0K/3N+'] } });
+    let pageQuery: string | undefined;
+    const d = await diagnose(pinned(s, { authToken: 'T0K/3N+', sessionId: 'console' }), {
+      // Read when the http step ends, before the websocket step makes another request.
+      onStep: (x) => void (x.id === 'http' && (pageQuery = s.stats().lastQuery)),
+    });
+    expect(pageQuery).toBe(`?authToken=${encodeURIComponent('T0K/3N+')}`);
+    expect(step(d, 'http').detail.sent).toMatchObject({ path: '/?authToken=[redacted]' });
+    expect(step(d, 'http').summary?.params?.path).toBe('/?authToken=[redacted]');
+    const w = expectStep(d, 'websocket', 'ok', 'OK');
+    expect(s.stats().sockets.at(-1)).toMatchObject({ socket: 'ws', path: '/ws', query: '', sessionId: 'console', tokenPresent: true, outcome: 'confirmed' });
+    expect(w.detail.summary).toMatch(/^upgrade \/ws → 101 Switching Protocols, subprotocol dcv; connectionRequest → connectionConfirm \(connection \d+, agent 2024\.0\.0\)$/);
+    expect(w.summary).toMatchObject({ code: 'summary.ws.confirm', params: { path: '/ws', serverName: 'agent', serverVersion: '2024.0.0' } });
+    expect(JSON.stringify(d)).not.toContain('T0K');
   });
 });

@@ -3,12 +3,12 @@
  * CONNECT port outside SSL_ports, and a proxy that cannot resolve the private endpoint name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
+import type { DiagnoseInput } from '../../tunnel/doctor';
 import { formatReport } from '../../tunnel/report';
 import { needBinaries } from '../peers/binaries';
 import { startSquid, type SquidPeer } from '../peers/squid';
 import { startSimulator, type Simulator } from '../sim/simulator';
-import { expectStep, step } from './helpers';
+import { diagnose, expectStep, step } from './helpers';
 
 const VPCE = 'vpce-0abc123-def45678.vpce-svc-0123456789abcdef0.eu-west-1.vpce.amazonaws.com';
 const UNKNOWN = 'vpce-0fff999-unknown.vpce-svc-0123456789abcdef0.eu-west-1.vpce.amazonaws.com';

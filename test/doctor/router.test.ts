@@ -4,11 +4,11 @@
  * the default agent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
+import type { DiagnoseInput } from '../../tunnel/doctor';
 import { needBinaries } from '../peers/binaries';
 import { startNginxRouter, type NginxPeer } from '../peers/nginx';
 import { startSimulator, type Simulator } from '../sim/simulator';
-import { expectStep, expectWarning, step } from './helpers';
+import { diagnose, expectStep, expectWarning, step } from './helpers';
 
 describe.skipIf(!needBinaries('nginx'))('doctor through the nginx path router', () => {
   let agentA: Simulator;

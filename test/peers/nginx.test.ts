@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../sim/http';
-import { openChannel } from '../sim/protocol';
+import { AbortedError, openChannel, openMain } from '../sim/protocol';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { needBinaries } from './binaries';
 import { launchChromium, screenshotPath, spkiHashOfCert } from './chromium';
@@ -46,13 +46,24 @@ describe.skipIf(!needBinaries('nginx'))('nginx path router (real nginx)', () => 
 
   it('carries a WebSocket on /127.0.0.2/ws to agent A; an unprefixed /ws leaks to the default agent', async () => {
     const a = await openChannel(`${router.url}127.0.0.2/`, 'echo');
-    expect(a.ack).toMatchObject({ agent: 'agent-A', path: '/ws' });
+    expect(a.agent).toBe('agent-A');
+    expect(a.landed).toMatchObject({ agent: 'agent-A', path: '/ws' });
     const payload = Buffer.alloc(256 * 1024, 7);
     expect((await a.echo(payload)).equals(payload)).toBe(true);
     await a.close();
-    const leak = await openChannel(router.url, 'main');
-    expect(leak.ack.agent).toBe('agent-B');
+    const leak = await openMain(router.url);
+    expect(leak.agent).toBe('agent-B');
     await leak.close();
+    // A channel whose socket leaks to the default agent names a connection that agent never confirmed.
+    const main = await openMain(`${router.url}127.0.0.2/`);
+    const leaked = await openChannel(router.url, 'display', { main }).then(
+      () => expect.unreachable('the leaked channel should be refused'),
+      (e: unknown) => e,
+    );
+    expect(leaked).toBeInstanceOf(AbortedError);
+    expect((leaked as AbortedError).reasonName).toBe('INVALID_CONNECTION_ID');
+    expect(agentB.stats().sockets.at(-1)).toMatchObject({ agent: 'agent-B', channel: 'display', outcome: 'INVALID_CONNECTION_ID' });
+    await main.close();
   });
 
   it('refuses agents outside 127.0.0.x and exposes master and worker PIDs', async () => {
@@ -97,7 +108,7 @@ describe.skipIf(!needBinaries('nginx'))('nginx reverse proxy (real nginx)', () =
   it('serves the page and streams 8 MiB over a WebSocket intact', async () => {
     expect((await request(`${proxy.url}version`)).text).toContain('agent-R');
     const ch = await openChannel(proxy.url, 'stream', { bytes: 8 * 1024 * 1024 });
-    expect(ch.ack.agent).toBe('agent-R');
+    expect(ch.agent).toBe('agent-R');
     const r = await ch.receiveStream();
     expect(r.bytes).toBe(8 * 1024 * 1024);
     expect(r.sha256).toBe(r.serverSha256);

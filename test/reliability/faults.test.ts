@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode, MsgType, UpgradeRefusedError, type Channel, type StreamDone } from '../sim/protocol';
+import { SimMsg, UpgradeRefusedError, decodeSim, type Channel, type StreamDone } from '../sim/protocol';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { LaunchClient } from '../scenario/launch-client';
 import { LocalTunnel } from '../../tunnel/local-tunnel';
@@ -164,15 +164,15 @@ async function readStream(ch: Channel, during: (bytes: number) => void): Promise
   let last = performance.now();
   let maxGapMs = 0;
   for (;;) {
-    const msg = decode(await ch.next(30_000));
+    const msg = decodeSim(await ch.next(30_000));
     const now = performance.now();
     maxGapMs = Math.max(maxGapMs, now - last);
     last = now;
-    if (msg.type === MsgType.Data) {
+    if (msg.type === SimMsg.Data) {
       hash.update(msg.payload);
       bytes += msg.payload.length;
       during(bytes);
-    } else if (msg.type === MsgType.Done) {
+    } else if (msg.type === SimMsg.Done) {
       const done = JSON.parse(msg.payload.toString()) as StreamDone;
       return { bytes, intact: done.bytes === bytes && done.sha256 === hash.digest('hex'), maxGapMs: Math.round(maxGapMs) };
     } else {
@@ -321,7 +321,9 @@ describe('faults between the tunnel and the desktop', () => {
       const s = await scenario();
       const ch = await s.client.channel('echo');
       const pageClosed = closed(ch);
-      expect(s.proxy.halfClose(direction)).toBe(1);
+      // The echo channel's socket and the main connection it was opened on (the /auth socket before them has gone).
+      await eventually(() => s.proxy.stats().open === 2, 'main and echo are the proxy’s only connections');
+      expect(s.proxy.halfClose(direction)).toBe(2);
       // No half-open socket left dangling anywhere: the page's socket ends, and so does everything behind it.
       const code = await pageClosed;
       await eventually(() => s.proxy.openSockets() === 0, 'the proxy’s connection closed both ways');

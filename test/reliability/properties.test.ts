@@ -18,7 +18,7 @@ import { Desktop } from '../../preload/contract/model';
 import { parseDcvFile } from '../../main/services/import-export/dcv-file';
 import { parseDcvLink } from '../../main/services/import-export/dcv-link';
 import { planJsonImport } from '../../main/services/import-export/json';
-import { applyPlan } from '../../main/services/import-export/plan';
+import { applyPlan, SKIPPED_EXAMPLES } from '../../main/services/import-export/plan';
 import { parsePortTable, planPortTableImport } from '../../main/services/import-export/port-table';
 import { validateCatalogue } from '../../main/services/store/document';
 import { sampleCatalogue } from '../../main/services/store/fixtures';
@@ -270,6 +270,10 @@ describe('the .dcv parser and dcv:// links', () => {
         const r = parseDcvFile(all.join(nl));
         const said = r.ok ? r.warnings : r.errors;
         for (const { s } of secrets) for (const m of said) expect(m).not.toContain(s);
+        // The same as data (codes and params for the app's languages): no secret either.
+        const data = JSON.stringify(r.ok ? r.notes : r.problems);
+        for (const { s } of secrets) expect(data).not.toContain(JSON.stringify(s).slice(1, -1));
+        expect((r.ok ? r.notes : r.problems).length).toBe(said.length);
         if (r.ok) {
           expect(r.connect.port).toBeGreaterThanOrEqual(1);
           expect(r.connect.port).toBeLessThanOrEqual(65535);
@@ -291,7 +295,8 @@ describe('the .dcv parser and dcv:// links', () => {
         for (const input of [link, junk, `dcv://${junk}`]) {
           const r = parseDcvLink(input);
           const said = r.ok ? r.warnings : r.errors;
-          for (const m of said) {
+          const data = JSON.stringify(r.ok ? r.notes : r.problems);
+          for (const m of [...said, data]) {
             expect(m).not.toContain(password);
             expect(m).not.toContain(token);
           }
@@ -323,8 +328,12 @@ describe('catalogue import', () => {
       fc.tuple(fc.array(row, { maxLength: 20 }), fc.constantFrom('\n', '\r\n')),
       ([rows, nl]) => {
         const textIn = rows.join(nl);
-        const { rows: parsed, warnings } = parsePortTable(textIn);
-        expect(Array.isArray(warnings)).toBe(true);
+        const { rows: parsed, skipped } = parsePortTable(textIn);
+        // Skipped lines are counted; only the first few (by line) are kept as examples.
+        const { count, examples } = skipped.summary;
+        expect(examples.length).toBe(Math.min(count, SKIPPED_EXAMPLES));
+        const lines = examples.map((e) => e.params!.line as number);
+        expect(lines).toEqual([...lines].sort((a, b) => a - b));
         const ports = parsed.map((r) => r.port);
         expect(new Set(ports).size).toBe(ports.length);
         for (const p of ports) {
@@ -374,6 +383,7 @@ describe('catalogue import', () => {
         const plan = planJsonImport(textIn, current, ids());
         if (!plan.ok) {
           expect(plan.message).toMatch(/^not a DCV Launcher catalogue: /);
+          expect(plan.reason.code).toMatch(/^import\.json\./);
           return;
         }
         const merged = validateCatalogue(applyPlan(current, plan.plan));

@@ -1,6 +1,7 @@
 /**
- * Load and soak: 50 desktops × 5 WebSockets each (echo and streams), in-process tunnels as the
- * app runs them, with churn (10 sockets closed and replaced a second), for SOAK_SECONDS
+ * Load and soak: 50 desktops, each one main connection and 5 channel WebSockets on it (echo and
+ * streams), in-process tunnels as the app runs them, with churn (10 channel sockets closed and
+ * replaced a second; the main connections stay, as a desktop's does), for SOAK_SECONDS
  * (default 60; `npm run soak` runs 600). Leak checks, not timing: resident memory after the
  * warm-up vs at the end (< 10 % growth), file descriptors back to the baseline once
  * everything is closed, nothing unhandled, and every echo and stream intact.
@@ -13,7 +14,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../sim/protocol';
+import type { Channel, MainConnection } from '../sim/protocol';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { TunnelClient, removeTestCertDirs, tunnelTo } from '../tunnel/helpers';
 import type { LocalTunnel } from '../../tunnel/local-tunnel';
@@ -39,6 +40,8 @@ if (!Number.isFinite(SECONDS) || SECONDS <= 0) throw new Error(`SOAK_SECONDS mus
 interface Desk {
   tunnel: LocalTunnel;
   client: TunnelClient;
+  /** The desktop's main connection: every channel of the desk is opened on it. */
+  main: MainConnection;
   replace: boolean[];
 }
 
@@ -68,7 +71,7 @@ async function slot(d: Desk, i: number): Promise<void> {
   while (running) {
     let ch: Channel | undefined;
     try {
-      ch = await d.client.channel(kind, { timeoutMs: 30_000, ...(kind === 'stream' ? { bytes: STREAM_BYTES } : {}) });
+      ch = await d.client.channel(kind, { main: d.main, timeoutMs: 30_000, ...(kind === 'stream' ? { bytes: STREAM_BYTES } : {}) });
       counts.opened++;
       d.replace[i] = false;
       if (kind === 'stream') {
@@ -99,7 +102,7 @@ async function slot(d: Desk, i: number): Promise<void> {
 
 beforeAll(async () => {
   startFigures(SUITE, 'Load and soak', [
-    `${DESKTOPS} desktops × ${SOCKETS} WebSockets (4 echoing ~1 message/s, 1 stream of ${STREAM_BYTES / 1024} KiB then idle); churn closes and reopens ${CHURN_PER_SECOND} random sockets a second; ${AGENTS} simulator agents; all in one process`,
+    `${DESKTOPS} desktops × (1 main connection + ${SOCKETS} channel WebSockets on it: 4 echoing ~1 message/s, 1 stream of ${STREAM_BYTES / 1024} KiB then idle); churn closes and reopens ${CHURN_PER_SECOND} random channel sockets a second; ${AGENTS} simulator agents; all in one process`,
   ]);
   for (let i = 0; i < AGENTS; i++) sims.push(await startSimulator({ host: `127.0.0.${i + 2}`, name: `agent-${i}` }));
 });
@@ -123,7 +126,8 @@ describe('load and soak', () => {
       const tunnel = await tunnelTo(sims[i % AGENTS]);
       const client = new TunnelClient(tunnel);
       await client.signIn();
-      desks.push({ tunnel, client, replace: new Array(SOCKETS).fill(false) });
+      const main = await client.main({ timeoutMs: 30_000 });
+      desks.push({ tunnel, client, main, replace: new Array(SOCKETS).fill(false) });
     }
     const loops = desks.flatMap((d) => Array.from({ length: SOCKETS }, (_, i) => slot(d, i)));
     const churnEvery = (perSecond: number) =>
@@ -166,6 +170,7 @@ describe('load and soak', () => {
     running = false;
     clearInterval(churn);
     await Promise.all(loops);
+    await Promise.all(desks.map((d) => d.main.close()));
     clearInterval(sample);
     await eventually(() => desks.every((d) => d.tunnel.stats().activeSockets === 0 && d.tunnel.upstreamSocketCount() === 0), 'every tunnel idle', 60_000);
     await Promise.all(desks.map((d) => d.tunnel.close()));

@@ -153,9 +153,10 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('scenario: import a .dcv fil
     const page = await client.get(location);
     expect(page.status).toBe(200);
     expect(page.text).toContain('agent1');
-    expect(await client.auth()).toEqual({ ok: true, agent: 'agent1' });
+    expect(await client.auth()).toMatchObject({ mode: 'none', result: 'OK', sessionTargets: [{ sessionId: 'console' }] });
     const echo = await client.channel('echo');
-    expect(echo.ack.host).toBe(`${ENDPOINT}:${sim.port}`);
+    expect(echo.agent).toBe('agent1');
+    expect(echo.landed?.host).toBe(`${ENDPOINT}:${sim.port}`);
     expect((await echo.echo(Buffer.from('through squid'))).toString()).toBe('through squid');
     await echo.close();
     checkStore('desktop answered');

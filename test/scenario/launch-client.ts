@@ -4,7 +4,7 @@
  * launcher's localhost certificate.
  */
 import { request, type SimpleResponse } from '../sim/http';
-import { openAuth, openChannel, openSocket, type ChannelName, type ChannelOptions, type SocketOptions } from '../sim/protocol';
+import { openAuth, openChannel, openMain, openSocket, type AuthOptions, type ChannelName, type ChannelOptions, type MainOptions, type SocketOptions } from '../sim/protocol';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
 
 export class LaunchClient {
@@ -34,8 +34,12 @@ export class LaunchClient {
     return { ...opts, ca: this.ca, rejectUnauthorized: true, headers: { Cookie: this.cookie, ...opts.headers } };
   }
 
-  auth(base = '/', opts: SocketOptions & { authToken?: string } = {}) {
+  auth(base = '/', opts: AuthOptions = {}) {
     return openAuth(this.origin + base, this.socketOptions(opts));
+  }
+
+  main(base = '/', opts: MainOptions = {}) {
+    return openMain(this.origin + base, this.socketOptions(opts));
   }
 
   channel(channel: ChannelName, base = '/', opts: ChannelOptions = {}) {

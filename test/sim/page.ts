@@ -1,9 +1,22 @@
 /**
- * The simulator's web client: a page and a script that talk to the server the way the DCV
- * web client does (auth socket, then a main /ws socket, then one /ws socket per channel),
- * with socket URLs resolved relative to the page so a router's path prefix is kept.
+ * The simulator's web client: a page and a script that talk to the server the way the DCV web
+ * client does, with DCV's first messages (PAGE_CODEC_JS):
+ *
+ * - with `?authToken=T#session` in the page URL it skips <base>auth and opens the main
+ *   connection (<base>ws, connectionRequest) with that session and token;
+ * - without a token it signs in on <base>auth first ('none' authentication by itself; for
+ *   'system' it reads the TEST-ONLY `?user=&password=` query parameters, else fails saying so)
+ *   and takes the session target named by `#session`, or the first one; none at all is the
+ *   SDK's "No session is available";
+ * - then one <base>ws socket per channel (channelConnectionRequest with the connection id).
+ *
+ * Socket URLs are resolved relative to the page, query and fragment dropped, so a router's path
+ * prefix is kept and the token never rides in a socket URL. The DOM is what tests read:
+ * #status ('connected' | 'failed' | 'disconnected' …), #agent (serverInfo.name once connected),
+ * #session, #token-present (the page URL carried a token), #error (an abort's reason name,
+ * e.g. "main: connectionAbort AUTHENTICATION_FAILED"), li[data-channel] data-state.
  */
-import { MsgType } from './protocol';
+import { PAGE_CODEC_JS } from './page-codec';
 
 /** The channel sockets the page opens after 'main'. */
 export const PAGE_CHANNELS = ['display', 'input', 'clipboard', 'audio'] as const;
@@ -31,9 +44,11 @@ export function pageHtml(agent: string): string {
 
 export function clientJs(): string {
   return `'use strict';
+${PAGE_CODEC_JS}
 (() => {
-  const T = ${JSON.stringify(MsgType)};
+  const C = DcvCodec;
   const CHANNELS = ${JSON.stringify(PAGE_CHANNELS)};
+  const PROTOCOL = { major: 1, minor: 0 };
   const $ = (id) => document.getElementById(id);
   const li = (c) => document.querySelector('li[data-channel="' + c + '"]');
   const setState = (c, s) => li(c).setAttribute('data-state', s);
@@ -48,60 +63,109 @@ export function clientJs(): string {
     u.search = ''; u.hash = '';
     return u.href;
   };
-  const encode = (type, obj) => {
-    const body = new TextEncoder().encode(JSON.stringify(obj));
-    const buf = new Uint8Array(8 + body.length);
-    const dv = new DataView(buf.buffer);
-    dv.setUint32(0, type, true);
-    dv.setUint32(4, body.length, true);
-    buf.set(body, 8);
-    return buf;
-  };
-  const decode = (ab) => {
-    const dv = new DataView(ab);
-    const type = dv.getUint32(0, true);
-    const len = dv.getUint32(4, true);
-    return { type, json: () => JSON.parse(new TextDecoder().decode(new Uint8Array(ab, 8, len))) };
-  };
 
-  // One request, one JSON reply; the socket stays open unless it is the auth socket.
-  const exchange = (path, type, body, replyType, label) => new Promise((resolve, reject) => {
+  // A socket whose messages queue up, so none is lost between awaits.
+  const open = (path, label) => new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl(path), 'dcv');
     ws.binaryType = 'arraybuffer';
-    let answered = false;
-    ws.onopen = () => ws.send(encode(type, body));
-    ws.onmessage = (ev) => {
-      if (answered) return;
-      answered = true;
-      const m = decode(ev.data);
-      if (m.type !== replyType) return reject(new Error(label + ': unexpected message type ' + m.type));
-      resolve({ ws, reply: m.json() });
+    const queue = [];
+    const waiters = [];
+    let opened = false;
+    let closedWith = null;
+    const sock = {
+      ws: ws,
+      next: () => queue.length ? Promise.resolve(queue.shift())
+        : closedWith ? Promise.reject(new Error(label + ' socket closed before answering (code ' + closedWith + ')'))
+        : new Promise((res, rej) => waiters.push({ res: res, rej: rej })),
+      onClose: null,
     };
+    ws.onopen = () => { opened = true; resolve(sock); };
+    ws.onmessage = (ev) => { const w = waiters.shift(); if (w) w.res(ev.data); else queue.push(ev.data); };
     ws.onclose = (ev) => {
-      if (!answered) reject(new Error(label + ' socket closed before answering (code ' + ev.code + ')'));
-      else if (label !== 'auth') { setState(label, 'closed'); if (!failed) setStatus('disconnected'); }
+      closedWith = ev.code;
+      if (!opened) return reject(new Error(label + ' socket closed before it opened (code ' + ev.code + ')'));
+      for (const w of waiters.splice(0)) w.rej(new Error(label + ' socket closed before answering (code ' + ev.code + ')'));
+      if (sock.onClose) sock.onClose(ev);
     };
   });
 
-  const sessionId = decodeURIComponent(location.hash.slice(1)) || undefined;
-  const authToken = new URLSearchParams(location.search).get('authToken') || undefined;
+  // The first /ws exchange: one request, then a confirm (the socket stays open) or an abort.
+  const setup = async (label, request, want) => {
+    const sock = await open('ws', label);
+    sock.ws.send(request);
+    const reply = C.decodeSetupServer(await sock.next());
+    if (reply.kind === 'connectionAbort') throw new Error(label + ': connectionAbort ' + C.abortReasonName(reply.reason));
+    if (reply.kind !== want) throw new Error(label + ': expected ' + want + ', got ' + reply.kind);
+    sock.onClose = () => { setState(label, 'closed'); if (!failed) setStatus('disconnected'); };
+    return { sock: sock, reply: reply };
+  };
+
+  // <base>auth: authenticationRequest, authenticationInit, saslStart, authenticationResult.
+  const signIn = async (query) => {
+    const sock = await open('auth', 'auth');
+    try {
+      sock.ws.send(C.encodeAuthRequest());
+      const init = C.decodeAuthServer(await sock.next());
+      if (init.kind !== 'authenticationInit') throw new Error('auth: expected authenticationInit, got ' + init.kind);
+      let mechanism = '';
+      let authData = new Uint8Array(0);
+      if (init.mechanisms.length) {
+        // Test-only: a real page would ask the user. The simulator page takes ?user=&password=.
+        if (init.mechanisms.indexOf('PLAIN') < 0) throw new Error('auth: no supported mechanism among ' + init.mechanisms.join(', '));
+        if (!query.has('user')) throw new Error('auth: this server asks for a user name and password (authentication "' + init.authenticationMode + '"); the simulator page reads them from ?user=&password=');
+        mechanism = 'PLAIN';
+        authData = new TextEncoder().encode(String.fromCharCode(0) + query.get('user') + String.fromCharCode(0) + (query.get('password') || ''));
+      }
+      sock.ws.send(C.encodeSaslStart(mechanism, authData));
+      const result = C.decodeAuthServer(await sock.next());
+      if (result.kind !== 'authenticationResult') throw new Error('auth: expected authenticationResult, got ' + result.kind);
+      if (result.resultValue !== 1) throw new Error('auth: ' + (result.resultValue === 2 ? 'REJECT' : 'FAIL') + ' (' + result.retriesLeft + ' retries left)');
+      return result.sessionTargets;
+    } finally {
+      sock.ws.close(1000);
+    }
+  };
+
+  const query = new URLSearchParams(location.search);
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  const urlToken = query.get('authToken') || '';
 
   (async () => {
-    setStatus('authenticating');
-    const auth = await exchange('auth', T.AuthRequest, { user: 'sim', authToken }, T.AuthResult, 'auth');
-    auth.ws.close(1000);
-    if (!auth.reply.ok) throw new Error('auth refused');
+    let sessionId = wanted;
+    let token = urlToken;
+    if (!token) {
+      setStatus('authenticating');
+      const targets = await signIn(query);
+      if (!targets.length) throw new Error('No session is available');
+      const target = targets.filter((t) => t.sessionId === wanted)[0] || targets[0];
+      sessionId = target.sessionId;
+      token = target.authenticationToken;
+    }
     setStatus('connecting');
     setState('main', 'connecting');
-    const main = await exchange('ws', T.Hello, { channel: 'main', sessionId, authToken }, T.Ack, 'main');
+    let main;
+    try {
+      main = await setup('main', C.encodeConnectionRequest({
+        sessionId: sessionId,
+        authenticationToken: token,
+        clientInfo: { name: 'dcv-simulator-page', os: navigator.platform || '', arch: '', hostname: location.hostname },
+        maxProtocolVersion: PROTOCOL,
+      }), 'connectionConfirm');
+    } catch (e) { setState('main', 'error'); throw e; }
     setState('main', 'open');
-    $('session').textContent = main.reply.sessionId || '';
-    $('token-present').textContent = String(main.reply.tokenPresent);
-    $('agent').textContent = main.reply.agent;
+    $('session').textContent = sessionId;
+    $('token-present').textContent = String(Boolean(urlToken));
+    $('agent').textContent = (main.reply.serverInfo && main.reply.serverInfo.name) || '';
     await Promise.all(CHANNELS.map(async (c) => {
       setState(c, 'connecting');
       try {
-        await exchange('ws', T.Hello, { channel: c }, T.Ack, c);
+        await setup(c, C.encodeChannelConnectionRequest({
+          sessionId: sessionId,
+          connectionId: main.reply.connectionId,
+          channelName: c,
+          authenticationToken: token,
+          maxProtocolVersion: PROTOCOL,
+        }), 'channelConnectionConfirm');
         setState(c, 'open');
       } catch (e) { setState(c, 'error'); throw e; }
     }));

@@ -2,27 +2,19 @@
  * A fake Amazon DCV server: HTTPS + WebSockets on one port, with the behaviour the field
  * reports describe (Host/Origin regex 403, HSTS, X-Frame-Options, /auth 302 behind a token
  * verifier, /auth 404 behind a Connection Gateway, keepalive pings, 4-6 sockets per client).
+ * Upgraded sockets speak DCV's first messages (agent.ts); what each socket saw is recorded in
+ * `stats().sockets` (landings.ts).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
+import { DcvAgent, type AgentStats } from './agent';
+import type { Landing } from './landings';
 import { ASSET_COUNT, assetBody, clientJs, pageHtml } from './page';
-import {
-  CHANNELS,
-  MsgType,
-  STREAM_CHUNK_BYTES,
-  SUBPROTOCOL,
-  decode,
-  encode,
-  type Ack,
-  type AuthRequest,
-  type AuthResult,
-  type ChannelName,
-  type Hello,
-} from './protocol';
+import { SUBPROTOCOL } from './protocol';
 
 export { makeSelfSignedCert, fingerprintOf, fingerprintHexOf } from './cert';
 
@@ -31,7 +23,7 @@ export interface SimulatorOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
-  /** Agent name shown on the page and in every Ack, e.g. 'agent-A'. */
+  /** Agent name shown on the page and in serverInfo.name/hostname of every connectionConfirm, e.g. 'agent-A'. */
   name?: string;
   /** Default '/'; must start and end with '/'. */
   webUrlPath?: string;
@@ -39,10 +31,30 @@ export interface SimulatorOptions {
   hostRegex?: string;
   /** allowed-ws-origin-regex, default '^https://.+$', matched against the whole Origin header. */
   originRegex?: string;
-  /** verifier: <base>auth answers 302 to a broker; gateway: <base>auth answers 404. */
+  /**
+   * verifier: <base>auth answers 302 to a broker (the field's symptom with auth-token-verifier
+   * set); gateway: <base>auth answers 404. Default 'verifier' with `authTokenVerifier`, else 'normal'.
+   */
   mode?: 'normal' | 'verifier' | 'gateway';
-  /** Where 'verifier' mode sends the /auth upgrade; default like a Session Manager broker. */
+  /** Where 'verifier' mode sends the /auth upgrade; default `authTokenVerifier.url`, else like a Session Manager broker. */
   brokerUrl?: string;
+  /** dcv.conf's authentication: 'none' (default) or 'system' (PLAIN against `users`). */
+  authentication?: 'none' | 'system';
+  /** 'system' authentication: user → password. */
+  users?: Record<string, string>;
+  /** The sessions on this server; default ['console']. [] = a server with no session (the field's blank desktop). */
+  sessions?: string[];
+  /**
+   * Tokens accepted as if this agent had issued them at /auth, per session id — for tests that
+   * open fixed launch URLs such as ?authToken=tok123#console.
+   */
+  tokens?: Record<string, string[]>;
+  /** Sessions a Session Manager's Broker placed on this server after it started (new desktops). */
+  hasSession?: (sessionId: string) => boolean;
+  /** dcv.conf's auth-token-verifier (the Broker's agent port): tokens this agent did not issue are checked there. */
+  authTokenVerifier?: { url: string; ca?: string };
+  /** Live main connections at most; one more is aborted with CONNECTION_LIMIT_REACHED. Default unlimited. */
+  maxConnections?: number;
   cert?: { key: string; cert: string };
   certValidity?: { notBefore: Date; notAfter: Date };
   /** WebSocket ping interval, like ws-keepalive-interval; default 10 000. */
@@ -63,7 +75,14 @@ export interface SimulatorStats {
   lastQuery?: string;
   /** Requests and upgrades answered 4xx/3xx by a check (Host, Origin, subprotocol, mode). */
   rejected: number;
+  /** The last SOCKETS_KEPT upgraded sockets, oldest first: where each landed and how its first exchange ended. */
+  sockets: Landing[];
+  /** DCV-level counts: live main connections, aborts by reason, /auth results, verifier calls. */
+  dcv: AgentStats;
 }
+
+/** How many upgraded sockets stats().sockets remembers. */
+export const SOCKETS_KEPT = 200;
 
 export interface Simulator {
   /** https://host:port<webUrlPath> */
@@ -115,11 +134,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (!base.startsWith('/') || !base.endsWith('/')) throw new Error(`startSimulator: webUrlPath must start and end with '/', got '${base}'`);
   const hostRegex = compile('hostRegex', opts.hostRegex ?? '^.+$');
   const originRegex = compile('originRegex', opts.originRegex ?? '^https://.+$');
-  const mode = opts.mode ?? 'normal';
-  const brokerUrl = opts.brokerUrl ?? 'https://127.0.0.1:8445/agent/validate-authentication-token';
+  const mode = opts.mode ?? (opts.authTokenVerifier ? 'verifier' : 'normal');
+  const brokerUrl = opts.brokerUrl ?? opts.authTokenVerifier?.url ?? 'https://127.0.0.1:8445/agent/validate-authentication-token';
+  const agent = new DcvAgent({
+    name,
+    authentication: opts.authentication ?? 'none',
+    users: opts.users ?? {},
+    sessions: opts.sessions ?? ['console'],
+    hasSession: opts.hasSession,
+    tokens: opts.tokens ?? {},
+    authTokenVerifier: opts.authTokenVerifier,
+    maxConnections: opts.maxConnections,
+  });
   const { key, cert } = opts.cert ?? makeSelfSignedCert({ cn: 'dcv-gateway', ...opts.certValidity });
 
-  const stats: SimulatorStats = { httpRequests: 0, upgrades: 0, openSockets: 0, byPath: {}, rejected: 0 };
+  const stats: Omit<SimulatorStats, 'dcv'> = { httpRequests: 0, upgrades: 0, openSockets: 0, byPath: {}, rejected: 0, sockets: [] };
   const see = (req: IncomingMessage): URL => {
     const url = new URL(req.url ?? '/', 'https://sim.invalid');
     stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
@@ -203,82 +232,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       stats.openSockets++;
       ws.on('close', () => stats.openSockets--);
       ws.on('error', () => ws.terminate());
-      if (rest === 'auth') serveAuth(ws);
-      else serveChannel(ws, req, url.pathname);
+      const landing: Landing = { agent: name, socket: rest, path: url.pathname, query: url.search, host: req.headers.host ?? '', origin: req.headers.origin ?? '' };
+      stats.sockets.push(landing);
+      if (stats.sockets.length > SOCKETS_KEPT) stats.sockets.shift();
+      if (rest === 'auth') agent.serveAuth(ws, landing);
+      else agent.serveSetup(ws, landing, req.socket.remoteAddress ?? '');
     });
   });
-
-  function fail(ws: WebSocket, why: string): void {
-    ws.send(encode(MsgType.Error, { error: why }));
-    ws.close(1008, why.slice(0, 120));
-  }
-
-  function serveAuth(ws: WebSocket): void {
-    ws.once('message', (data: Buffer) => {
-      try {
-        const msg = decode(data);
-        if (msg.type !== MsgType.AuthRequest) return fail(ws, `auth: expected AuthRequest, got type ${msg.type}`);
-        JSON.parse(msg.payload.toString()) as AuthRequest;
-        ws.send(encode(MsgType.AuthResult, { ok: true, agent: name } satisfies AuthResult));
-      } catch (e) {
-        fail(ws, `auth: ${(e as Error).message}`);
-      }
-    });
-  }
-
-  function serveChannel(ws: WebSocket, req: IncomingMessage, path: string): void {
-    ws.once('message', (data: Buffer) => {
-      let hello: Hello;
-      try {
-        const msg = decode(data);
-        if (msg.type !== MsgType.Hello) return fail(ws, `ws: first message must be Hello, got type ${msg.type}`);
-        hello = JSON.parse(msg.payload.toString()) as Hello;
-      } catch (e) {
-        return fail(ws, `ws: ${(e as Error).message}`);
-      }
-      if (!CHANNELS.includes(hello.channel as ChannelName)) return fail(ws, `ws: unknown channel ${String(hello.channel)}`);
-      const ack: Ack = {
-        channel: hello.channel,
-        agent: name,
-        path,
-        host: req.headers.host ?? '',
-        origin: req.headers.origin ?? '',
-        sessionId: hello.sessionId,
-        tokenPresent: Boolean(hello.authToken),
-      };
-      ws.send(encode(MsgType.Ack, ack));
-      if (hello.channel === 'echo') ws.on('message', (m: Buffer) => ws.send(m, { binary: true }));
-      if (hello.channel === 'stream') {
-        const bytes = Number(hello.bytes ?? 0);
-        if (!Number.isSafeInteger(bytes) || bytes < 0) return fail(ws, `stream: bytes must be a non-negative integer, got ${hello.bytes}`);
-        void stream(ws, bytes);
-      }
-    });
-  }
-
-  /** Sends `total` bytes in 64 KiB messages, at most a few in flight, then Done with their SHA-256. */
-  async function stream(ws: WebSocket, total: number): Promise<void> {
-    const hash = createHash('sha256');
-    const block = Buffer.alloc(STREAM_CHUNK_BYTES);
-    for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
-    const inFlight = new Set<Promise<void>>();
-    let sent = 0;
-    for (let index = 0; sent < total; index++) {
-      if (ws.readyState !== ws.OPEN) return;
-      const size = Math.min(STREAM_CHUNK_BYTES, total - sent);
-      // The chunk index at the front makes every chunk distinct, so a lost or reordered one changes the hash.
-      const payload = Buffer.from(block.subarray(0, size));
-      if (size >= 4) payload.writeUInt32LE(index, 0);
-      hash.update(payload);
-      sent += size;
-      const p: Promise<void> = new Promise<void>((resolve) => ws.send(encode(MsgType.Data, payload), () => resolve())).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      // The send callback fires once the socket took the bytes: waiting on it is backpressure.
-      if (inFlight.size >= 8) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    if (ws.readyState === ws.OPEN) ws.send(encode(MsgType.Done, { bytes: sent, sha256: hash.digest('hex') }));
-  }
 
   const keepalive = setInterval(() => {
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.ping();
@@ -312,7 +272,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     keyPem: key,
     fingerprint: fingerprintOf(cert),
     fingerprintHex: fingerprintHexOf(cert),
-    stats: () => ({ ...stats, byPath: { ...stats.byPath } }),
+    stats: () => ({ ...stats, byPath: { ...stats.byPath }, sockets: stats.sockets.map((l) => ({ ...l })), dcv: agent.stats() }),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         clearInterval(keepalive);

@@ -16,7 +16,8 @@ describe.skipIf(!needBinaries('chromium'))('Chromium through the tunnel (real Ch
   let tunnel: LocalTunnel;
   let browser: Browser;
   beforeAll(async () => {
-    sim = await startSimulator({ host: '127.0.0.2', name: 'agent-A', webUrlPath: '/10.150.248.180/' });
+    // tok123 stands for a token a broker handed out: the launch URL carries it.
+    sim = await startSimulator({ host: '127.0.0.2', name: 'agent-A', webUrlPath: '/10.150.248.180/', tokens: { console: ['tok123'] } });
     tunnel = await tunnelTo(sim, { pathPrefix: '/10.150.248.180/', entry: { query: 'authToken=tok123', hash: 'console' } });
     expect(tunnel.spkiHash).toBe(spkiHashOfCert(tunnel.certPem));
     // Only the tunnel's certificate: the simulator's is never shown to the browser.
@@ -36,8 +37,10 @@ describe.skipIf(!needBinaries('chromium'))('Chromium through the tunnel (real Ch
       expect(page.url()).toBe(`${tunnel.origin}/?authToken=tok123#console`);
       await expectDesktopConnected(page, { agent: 'agent-A', session: 'console' });
       const s = sim.stats();
-      expect(s.byPath['/10.150.248.180/auth']).toBe(1);
+      // With a token in its URL the client skips /auth and goes straight to the main connection.
+      expect(s.byPath['/10.150.248.180/auth']).toBeUndefined();
       expect(s.byPath['/10.150.248.180/ws']).toBe(5);
+      expect(s.sockets.every((l) => l.sessionId === 'console' && l.tokenPresent && l.outcome === 'confirmed')).toBe(true);
       expect(s.lastOrigin).toBe(`https://127.0.0.2:${sim.port}`);
       await eventually(() => tunnel.stats().activeWebSockets === 5, 'five WebSockets open in the tunnel');
       await page.screenshot({ path: screenshotPath('tunnel-chromium') });

@@ -1,7 +1,6 @@
 /**
  * The dcv-tunnel CLI as a user runs it: a child process (node + tsx) against the simulator.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
@@ -12,82 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../peers/process';
 import { openChannel } from '../sim/protocol';
 import { startSimulator, type Simulator } from '../sim/simulator';
+import { cli, killLiveClis } from './cli-run';
 
 const certDir = mkdtempSync(join(tmpdir(), 'dcv-tunnel-cli-'));
-const live = new Set<ChildProcess>();
-
-interface Run {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-  nextLine(match: (l: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tunnel/cli.ts', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, HTTPS_PROXY: '', https_proxy: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  let out = '';
-  let err = '';
-  const lines: Record<string, unknown>[] = [];
-  const waiters: (() => void)[] = [];
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d;
-    const complete = out.split('\n').slice(0, -1);
-    lines.length = 0;
-    for (const l of complete) {
-      try {
-        lines.push(JSON.parse(l) as Record<string, unknown>);
-      } catch {
-        /* a human line */
-      }
-    }
-    waiters.splice(0).forEach((w) => w());
-  });
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      live.delete(child);
-      resolve(code);
-      waiters.splice(0).forEach((w) => w());
-    }),
-  );
-  return {
-    child,
-    lines,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    nextLine(match, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching line; stdout: ${out}\nstderr: ${err}`)), timeoutMs);
-        const look = (): void => {
-          const found = lines.find(match);
-          if (found) {
-            clearTimeout(t);
-            resolve(found);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            clearTimeout(t);
-            reject(new Error(`exited ${child.exitCode}; stdout: ${out}\nstderr: ${err}`));
-          } else waiters.push(look);
-        };
-        look();
-      });
-    },
-  };
-}
 
 let sim: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({ name: 'agent-A', webUrlPath: '/10.150.248.180/' });
 });
 afterAll(async () => {
-  for (const c of live) c.kill('SIGKILL');
+  killLiveClis();
   await sim.close();
   rmSync(certDir, { recursive: true, force: true });
 });
@@ -98,6 +31,8 @@ describe('dcv-tunnel', () => {
     expect(await r.exited).toBe(0);
     expect(r.stdout()).toContain('dcv-tunnel --target URL');
     expect(r.stdout()).toContain('--resolve HOST:PORT:ADDR');
+    expect(r.stdout()).toContain('dcv-tunnel sessions BROKER');
+    expect(r.stdout()).toContain('BROKER = --broker URL [--broker-pin FP] [--client-id ID] [--token-url URL]');
   });
 
   it.each([
@@ -119,11 +54,11 @@ describe('dcv-tunnel', () => {
     const r = cli(['--target', target, '--pin', sim.fingerprint, '--proxy', 'direct', '--cert-dir', certDir, '--json']);
     const ready = await r.nextLine((l) => l.event === 'ready');
     expect(r.lines[0]).toBe(ready);
-    expect(ready).toMatchObject({ event: 'ready', port: expect.any(Number), fingerprint: expect.stringMatching(/^sha256\//) });
+    expect(ready).toMatchObject({ event: 'ready', port: expect.any(Number), fingerprint: expect.stringMatching(/^sha256\//), spki: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
     expect(ready.url).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${ready.port as number}/__launch/[A-Za-z0-9_-]{43}$`));
 
     // Open the launch URL: the certificate presented is the one announced.
-    const { location, cookie, fingerprint } = await new Promise<{ location?: string; cookie: string; fingerprint: string }>((resolve, reject) => {
+    const { location, cookie, fingerprint, spki } = await new Promise<{ location?: string; cookie: string; fingerprint: string; spki: string }>((resolve, reject) => {
       httpsGet(ready.url as string, { rejectUnauthorized: false }, (res) => {
         const cert = (res.socket as TLSSocket).getPeerX509Certificate() as X509Certificate;
         res.resume();
@@ -131,13 +66,16 @@ describe('dcv-tunnel', () => {
           location: res.headers.location,
           cookie: (res.headers['set-cookie']?.[0] ?? '').split(';')[0],
           fingerprint: 'sha256/' + createHash('sha256').update(cert.raw).digest('base64'),
+          spki: createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64'),
         });
       }).on('error', reject);
     });
     expect(fingerprint).toBe(ready.fingerprint);
+    // What Chromium's --ignore-certificate-errors-spki-list wants.
+    expect(spki).toBe(ready.spki);
     expect(location).toBe('/?authToken=T#session-1');
     const ch = await openChannel(`https://127.0.0.1:${ready.port as number}/`, 'echo', { headers: { Cookie: cookie } });
-    expect(ch.ack.path).toBe('/10.150.248.180/ws');
+    expect(ch.landed?.path).toBe('/10.150.248.180/ws');
     await r.nextLine((l) => l.event === 'socket-open' && l.kind === 'websocket' && l.path === '/ws');
     await r.nextLine((l) => l.event === 'stats');
 

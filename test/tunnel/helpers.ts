@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { request, type SimpleResponse } from '../sim/http';
-import { openChannel, openSocket, type ChannelName, type ChannelOptions, type SocketOptions } from '../sim/protocol';
+import { openAuth, openChannel, openMain, openSocket, type AuthOptions, type ChannelName, type ChannelOptions, type MainOptions, type SocketOptions } from '../sim/protocol';
 import type { Simulator } from '../sim/simulator';
 import { LocalTunnel, type LocalTunnelOptions } from '../../tunnel/local-tunnel';
 
@@ -60,6 +60,17 @@ export class TunnelClient {
     return { ca: this.tunnel.certPem, rejectUnauthorized: true, ...extra, headers: { ...(this.cookie ? { Cookie: this.cookie } : {}), ...extra.headers } };
   }
 
+  /** The /auth exchange through the tunnel. */
+  auth(opts: AuthOptions = {}, base = '/') {
+    return openAuth(this.tunnel.origin + base, { ...opts, ...this.socketOptions(opts) });
+  }
+
+  /** A main connection through the tunnel (after /auth unless opts.authToken is given). */
+  main(opts: MainOptions = {}, base = '/') {
+    return openMain(this.tunnel.origin + base, { ...opts, ...this.socketOptions(opts) });
+  }
+
+  /** A channel through the tunnel, on opts.main or on a main connection of its own. */
   channel(channel: ChannelName, opts: ChannelOptions = {}, base = '/') {
     return openChannel(this.tunnel.origin + base, channel, { ...this.socketOptions(opts), ...opts, headers: this.socketOptions(opts).headers });
   }

@@ -4,7 +4,6 @@
  * reaches the router's default agent (field failure 6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAuth } from '../sim/protocol';
 import { startSimulator, type Simulator } from '../sim/simulator';
 import { needBinaries } from '../peers/binaries';
 import { startNginxRouter, type NginxPeer } from '../peers/nginx';
@@ -62,13 +61,17 @@ describe.skipIf(!needBinaries('nginx'))('tunnel through the nginx path router (r
       expect(page.status).toBe(200);
       expect(page.text).toContain(`<span id="agent">${agent.name}</span>`);
       expect((await c.get('/client.js')).status).toBe(200);
-      expect(await openAuth(c.tunnel.origin + '/', c.socketOptions())).toEqual({ ok: true, agent: agent.name });
-      const channels = await Promise.all((['main', 'display', 'input', 'clipboard', 'audio'] as const).map((n) => c.channel(n)));
-      for (const ch of channels) {
-        expect(ch.ack.agent).toBe(agent.name);
-        expect(ch.ack.path).toBe('/ws'); // nginx stripped the prefix
+      const auth = await c.auth();
+      expect(auth).toMatchObject({ result: 'OK', sessionTargets: [{ sessionId: 'console' }] });
+      const { sessionId, authenticationToken } = auth.sessionTargets[0];
+      const main = await c.main({ sessionId, authToken: authenticationToken });
+      const channels = await Promise.all((['display', 'input', 'clipboard', 'audio'] as const).map((n) => c.channel(n, { main })));
+      for (const ch of [main, ...channels]) {
+        expect(ch.agent).toBe(agent.name); // serverInfo.name of the confirm
+        expect(ch.landed).toMatchObject({ agent: agent.name, path: '/ws', outcome: 'confirmed' }); // nginx stripped the prefix
       }
       await Promise.all(channels.map((ch) => ch.close()));
+      await main.close();
       await eventually(() => c.tunnel.stats().activeWebSockets === 0, 'sockets closed');
     }
     expect(agentA.stats().upgrades).toBe(6);

@@ -52,7 +52,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('tunnel through squid (real 
     expect(page.status).toBe(200);
     expect(page.text).toContain('agent-A');
     const ch = await c.channel('echo');
-    expect(ch.ack.host).toBe(`${ENDPOINT}:${sim.port}`);
+    expect(ch.landed?.host).toBe(`${ENDPOINT}:${sim.port}`);
     const payload = randomBytes(1024 * 1024);
     expect((await ch.echo(payload)).equals(payload)).toBe(true);
     await ch.close();

@@ -1,0 +1,3 @@
+import { texts } from './define';
+
+export const messagesTexts = texts({}, {});
