@@ -12,7 +12,12 @@ describe('--demo', () => {
       return { ok: true, value: r };
     };
     const services: LauncherServices = {
-      handlers: { 'endpoint.save': record('endpoint.save'), 'desktop.save': record('desktop.save'), 'trust.accept': record('trust.accept') } as unknown as Handlers,
+      handlers: {
+        'endpoint.save': record('endpoint.save'),
+        'desktop.save': record('desktop.save'),
+        'trust.accept': record('trust.accept'),
+        'source.save': record('source.save'),
+      } as unknown as Handlers,
       subscribe: () => () => {},
       close: async () => {},
     };
@@ -20,12 +25,17 @@ describe('--demo', () => {
       ...services,
       handlers: { 'endpoint.save': async () => ({ ok: false, error: { code: 'STORE_ERROR', message: 'disk full' } }) } as unknown as Handlers,
     };
-    const demo = await startDemo();
+    const demo = await startDemo({ user: 'demo-user' });
     try {
       await expect(demo.seed(failing)).rejects.toThrow('demo: endpoint.save failed: disk full');
       // Every payload passed the contract's schemas (dispatch validates before calling).
       await demo.seed(services);
-      expect(calls.map(([c]) => c)).toEqual(['endpoint.save', 'desktop.save', 'desktop.save', 'trust.accept']);
+      expect(calls.map(([c]) => c)).toEqual(['endpoint.save', 'desktop.save', 'desktop.save', 'trust.accept', 'source.save', 'trust.accept']);
+      const { broker, gateway } = demo.sessionManager;
+      expect(calls[4][1]).toMatchObject({ source: { brokerPort: broker.port, open: { via: 'gateway', port: gateway.port } }, clientPassword: broker.clientPassword });
+      expect(calls[5][1]).toEqual({ key: `127.0.0.1:${broker.port}`, fingerprint: broker.fingerprint, persist: true });
+      // The Broker lists the user's sessions, one of them still being created.
+      expect(broker.sessions().filter((x) => x.owner === 'demo-user').map((x) => x.state)).toEqual(['READY', 'READY', 'CREATING']);
       const [a, b] = demo.agents;
       expect(calls[1][1].desktop.route).toEqual({ kind: 'port', port: a.port });
       expect(calls[2][1].desktop.route).toEqual({ kind: 'port', port: b.port });

@@ -3,11 +3,11 @@
  * contract's validation), events, health, the doctor and its report, .dcv export, trust and
  * secrets handlers, shutdown. Desktops are the real simulator.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CHANNELS, type Channel, type EventName, type LauncherServices, type OpenResult, type Request, type Responses, type Result } from '../../preload/contract/api';
 import { startDemo } from '../browser-host/demo';
 import { dispatch } from '../dispatch';
@@ -101,9 +101,6 @@ describe('createLauncherServices', () => {
     expect((await call('catalogue.get', {})).health.d1).toMatchObject({ status: 'ok' });
     expect(events.filter((e) => e.event === 'connection.changed').map((e) => e.payload.state.kind)).toEqual(['connecting', 'connecting', 'connecting', 'connecting', 'open']);
 
-    // export.dcv: this tunnel is for a window, DCV Viewer cannot use it.
-    expect(await raw('export.dcv', { desktopId: 'd1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-
     await call('desktop.delete', { id: 'd1' });
     expect(await call('connection.list', {})).toEqual([]);
     expect(events.filter((e) => e.event === 'connection.changed').at(-1)?.payload.state).toEqual({ kind: 'closed' });
@@ -157,23 +154,47 @@ describe('createLauncherServices', () => {
     expect(events.filter((e) => e.event === 'doctor.step').at(-1)!.payload.step).toMatchObject({ id: 'tcp', code: 'TCP_REFUSED' });
   });
 
-  it('export.dcv points DCV Viewer at the running tunnel of a .dcv profile', async () => {
-    const { call } = await start();
+  it('DCV Viewer: a tunnel that admits it, the .dcv file handed over privately (0600) and deleted; without a viewer, offered for download', async () => {
+    const seen: Array<{ file: string; mode: number; text: string }> = [];
+    const fakeViewer = {
+      find: async () => 'dcvviewer',
+      open: async (file: string) => {
+        const { statSync } = await import('node:fs');
+        seen.push({ file, mode: statSync(file).mode & 0o777, text: readFileSync(file, 'utf8') });
+      },
+    };
+    const { call } = await start({ viewer: { launcher: fakeViewer, deleteAfterMs: 50 } });
     await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
     await call('desktop.save', { desktop: { id: 'd1', name: 'agent x', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
-    await call('profile.save', { id: 'p', name: 'viewer', desktopId: 'd1', openIn: 'dcv-file' });
     const inspection = await call('trust.inspect', { desktopId: 'd1' });
     await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
-    const opened = (await call('connection.open', { desktopId: 'd1', profileId: 'p' })) as Extract<OpenResult, { kind: 'opened' }>;
-    expect(opened.dcvFile?.fileName).toBe('agent-x.dcv');
-    const exported = await call('export.dcv', { desktopId: 'd1' });
-    expect(exported.text).toContain(`port=${opened.connection.port}`);
-    expect(exported.text).toBe(opened.dcvFile?.text);
+    const opened = (await call('connection.open', { desktopId: 'd1', viewer: true })) as Extract<OpenResult, { kind: 'opened' }>;
+    expect(opened).toMatchObject({ openIn: 'dcv-file', viewer: { handedOver: true, name: 'dcvviewer', tokenExpires: false } });
+    expect(opened.dcvFile).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    expect(seen[0].mode).toBe(0o600);
+    expect(seen[0].file).toMatch(/agent-x\.dcv$/);
+    expect(seen[0].text).toContain(`port=${opened.connection.port}`);
+    await vi.waitFor(() => expect(existsSync(seen[0].file)).toBe(false));
+
+    // A .dcv profile on a machine without DCV Viewer: the file comes back for download instead.
+    const { call: call2 } = await start({ viewer: { launcher: { find: async () => undefined, open: async () => {} } } });
+    await call2('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+    await call2('desktop.save', { desktop: { id: 'd1', name: 'agent x', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    await call2('profile.save', { id: 'p', name: 'viewer', desktopId: 'd1', openIn: 'dcv-file' });
+    const again = await call2('trust.inspect', { desktopId: 'd1' });
+    await call2('trust.accept', { key: again.key, fingerprint: again.presented.fingerprint256, persist: false });
+    const fallback = (await call2('connection.open', { desktopId: 'd1', profileId: 'p' })) as Extract<OpenResult, { kind: 'opened' }>;
+    expect(fallback).toMatchObject({ openIn: 'dcv-file', viewer: { handedOver: false }, dcvFile: { fileName: 'agent-x.dcv' } });
+    expect(fallback.dcvFile?.text).toContain(`port=${fallback.connection.port}`);
   });
 
   it('doctor.run streams its steps, sets the status dot, and the report leaves out the token and the proxy password', async () => {
     const token = 'gw-token-7d1f9c2a';
     const password = 'proxy-pass-55e0';
+    // A server that knows the session and the token, as the Broker's verifier would say.
+    const sim = await startSimulator({ name: 'agent-G', sessions: ['console', 's-1'], tokens: { 's-1': [token] } });
+    onTestFinished(() => sim.close());
     const { call, events } = await start();
     await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
     await call('desktop.save', { desktop: { id: 'gw', name: 'gateway desk', endpointId: 'ep', route: { kind: 'gateway', port: sim.port, sessionId: 's-1' } }, authToken: token });
@@ -194,7 +215,9 @@ describe('createLauncherServices', () => {
     const streamed = events.slice(stepEvents).filter((e) => e.event === 'doctor.step');
     expect(streamed.map((e) => e.payload.step.id)).toEqual(diagnosis.steps.map((s) => s.id));
     expect(streamed.every((e) => e.payload.desktopId === 'gw')).toBe(true);
-    expect(sim.stats().lastQuery).toContain('authToken=');
+    // The page carried the token; the WebSocket step sent it in DCV's first message, never in the socket URL.
+    expect(sim.stats().byPath['/']).toBeGreaterThan(0);
+    expect(sim.stats().sockets.at(-1)).toMatchObject({ socket: 'ws', query: '', sessionId: 's-1', tokenPresent: true, outcome: 'confirmed' });
     expect(['ok', 'warn']).toContain((await call('catalogue.get', {})).health.gw.status);
     expect(events.slice(stepEvents).some((e) => e.event === 'catalogue.changed')).toBe(true);
 
@@ -227,7 +250,7 @@ describe('createLauncherServices', () => {
     expect(await raw('trust.forget', { key: 'not a key' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call('trust.forget', { key: 'vpce-1.example.com:8443' })).toEqual({ removed: false });
     expect(await call('trust.list', {})).toEqual([]);
-    expect(await call('settings.set', { language: 'en' })).toEqual({ language: 'en', view: 'list' });
+    expect(await call('settings.set', { language: 'en' })).toEqual({ language: 'en', view: 'list', idleCloseMinutes: 30 });
   });
 
   it('a failing secret store becomes a Result error, never an exception', async () => {

@@ -13,11 +13,15 @@ import { createConnectionManager, type ConnectionManagerDeps, type DesktopLaunch
 import { createDiagnostics } from './diagnostics';
 import { createProxyCredentials } from './proxy-credentials';
 import { createProxyPolicy } from './proxy-policy';
+import { createSessionDirectory } from './session-directory';
+import { createViewerHandoff, type ViewerHandoffOptions } from './viewer-handoff';
+import { createBrokerClient } from '../../tunnel/session-manager/broker-client';
+import type { BrokerClient, BrokerClientOptions } from '../../tunnel/session-manager/types';
 import { chooseSecretStore } from './secrets/choose';
 import { loadKeytar, type KeytarLike } from './secrets/keytar';
 import type { SafeStorageLike } from './secrets/safe-storage';
 import { openCatalogueStore } from './store/catalogue-store';
-import { openTrustStore, parseTrustKey, TRUST_FILE } from './trust-store';
+import { openTrustStore, parseTrustKey, TRUST_FILE, type RemovedTrust } from './trust-store';
 
 export interface LauncherServicesOptions {
   /** Catalogue, trust pins and (with safeStorage) encrypted secrets live here. */
@@ -35,6 +39,14 @@ export interface LauncherServicesOptions {
   loadKeytar?: () => Promise<KeytarLike>;
   /** Reconnect backoff and dial timeouts (tests shorten them). */
   connections?: Pick<ConnectionManagerDeps, 'backoff' | 'timeouts'>;
+  /** Whose Session Manager sessions a source without a user lists (default: the OS user). */
+  osUser?: string;
+  /** How often a session being created is asked for its state (tests shorten it). */
+  sessionPollMs?: number;
+  /** DCV Viewer's launcher and where its private files go (tests use a fake viewer). */
+  viewer?: ViewerHandoffOptions;
+  /** Default: the real Broker client (tests may count calls). */
+  createBrokerClient?: (options: BrokerClientOptions) => BrokerClient;
   now?: () => Date;
 }
 
@@ -100,12 +112,29 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     return view.ok ? withHealth(view.value) : undefined;
   };
 
-  const connections = createConnectionManager({
-    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent, exportDcv: catalogue.exportDcv },
+  const viewer = createViewerHandoff(opts.viewer);
+  const sessions = createSessionDirectory({
+    catalogue: { current: () => store.catalogue(), saveMarks: catalogue.saveMarks },
     secrets,
     trust,
     proxy,
     proxyCredentials,
+    createClient: opts.createBrokerClient ?? createBrokerClient,
+    emit,
+    osUser: opts.osUser,
+    timeouts: opts.connections?.timeouts,
+    pollMs: opts.sessionPollMs,
+    now,
+  });
+
+  const connections = createConnectionManager({
+    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent },
+    viewer,
+    secrets,
+    trust,
+    proxy,
+    proxyCredentials,
+    sessions,
     certDir: opts.certDir,
     openDesktop: opts.openDesktop,
     emit: (event, payload) => {
@@ -126,6 +155,8 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     emit,
     reportContext: { app: 'DCV Launcher', platform: `${process.platform} ${process.arch}`, node: process.versions.node },
     timeouts: opts.connections?.timeouts,
+    sessions,
+    ...(opts.createBrokerClient ? { createBrokerClient: opts.createBrokerClient } : {}),
   });
   withHealth = (view) => ({ ...view, health: latest(view.health, doctor.health(), connections.health()) });
 
@@ -135,6 +166,7 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     await Promise.all(desktopIds.map((id) => connections.close(id)));
   };
 
+  const forgottenTrust = new Map<string, { removed: RemovedTrust; at: number }>();
   const handlers: Handlers = {
     'catalogue.get': async () => {
       const view = await catalogue.get();
@@ -163,20 +195,6 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     'import.preview': (request) => catalogue.importPreview(request),
     'import.apply': (request) => catalogue.importApply(request),
     'export.json': () => catalogue.exportJson(),
-    'export.dcv': async ({ desktopId }) => {
-      const desktop = store.catalogue().desktops.find((d) => d.id === desktopId);
-      if (!desktop) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
-      // DCV Viewer reaches the desktop only through a tunnel that admits it; a file pointing at
-      // the endpoint itself would skip the pin, the proxy and the router prefix.
-      const tunnel = connections.viewerTunnel(desktopId);
-      if (!tunnel) {
-        return fail(
-          'CONFLICT',
-          `"${desktop.name}" has no tunnel DCV Viewer can use: open it with a profile set to open a DCV Viewer file; the launcher then starts one and writes the file for it`,
-        );
-      }
-      return catalogue.exportDcv(desktopId, { port: tunnel.port, certificateFingerprint: tunnel.fingerprint });
-    },
     'trust.inspect': ({ desktopId }) => connections.inspect(desktopId),
     'trust.accept': ({ key, fingerprint, persist }) => connections.acceptTrust(key, fingerprint, persist),
     'trust.forget': async ({ key }) => {
@@ -186,7 +204,20 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
       } catch (e) {
         return fail('INVALID_INPUT', errorText(e));
       }
-      return ok({ removed: await trust.untrust(k) });
+      const removed = await trust.untrust(k);
+      if (!removed) return ok({ removed: false });
+      // Like a deleted desktop: one Undo puts the pin back, for 10 minutes.
+      const undoId = randomUUID();
+      forgottenTrust.set(undoId, { removed, at: now().getTime() });
+      for (const [id, entry] of forgottenTrust) if (now().getTime() - entry.at > 10 * 60_000) forgottenTrust.delete(id);
+      return ok({ removed: true, undoId });
+    },
+    'trust.undoForget': async ({ undoId }) => {
+      const entry = forgottenTrust.get(undoId);
+      if (!entry) return fail('NOT_FOUND', 'nothing to undo: it was undone already, or it is older than 10 minutes');
+      forgottenTrust.delete(undoId);
+      await trust.restore(entry.removed);
+      return ok(trust.list());
     },
     'trust.list': async () => ok(trust.list()),
     'secrets.status': async () => ok(secrets.status()),
@@ -220,6 +251,36 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     'doctor.explainProxy': ({ endpointId }) => doctor.explainProxy(endpointId),
     'doctor.report': ({ desktopId, format }) => doctor.report(desktopId, format),
     'settings.set': (settings) => catalogue.setSettings(settings),
+    'source.save': async (request) => {
+      const saved = await catalogue.saveSource(request);
+      if (saved.ok) sessions.forget(saved.value.id);
+      return saved;
+    },
+    'source.delete': async ({ id }) => {
+      const keys = store.catalogue().sessionMarks.filter((m) => m.sourceId === id).map((m) => m.key);
+      const listed = sessions.statuses().find((st) => st.sourceId === id)?.sessions.map((x) => x.key) ?? [];
+      const deleted = await catalogue.deleteSource(id);
+      if (deleted.ok) {
+        sessions.forget(id);
+        await closeDesktops([...new Set([...keys, ...listed])]);
+      }
+      return deleted;
+    },
+    'source.setClientPassword': async ({ sourceId, password }) => {
+      const stored = await catalogue.setClientPassword(sourceId, password);
+      if (!stored.ok) return stored;
+      sessions.forget(sourceId);
+      return ok(secrets.status());
+    },
+    'sessions.get': async () => ok(sessions.statuses()),
+    'sessions.refresh': ({ sourceId }) => sessions.refresh(sourceId),
+    'sessions.create': ({ sourceId, name }) => sessions.create(sourceId, name),
+    'sessions.delete': async ({ key }) => {
+      const deleted = await sessions.remove(key);
+      if (deleted.ok && deleted.value.kind === 'deleting') await closeDesktops([key]);
+      return deleted;
+    },
+    'sessions.setFavourite': ({ key, favourite }) => sessions.setFavourite(key, favourite),
   };
 
   let closing: Promise<void> | undefined;
@@ -231,7 +292,9 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     },
     close: () =>
       (closing ??= (async () => {
+        sessions.close();
         await connections.closeAll();
+        await viewer.close();
         await store.idle();
       })()),
   };

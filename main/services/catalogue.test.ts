@@ -143,9 +143,9 @@ describe('catalogue service: saving', () => {
   it('sets favourites and settings', async () => {
     expect(value(await svc.setFavourite('d2', true)).favourite).toBe(true);
     expect(await svc.setFavourite('nope', true)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(value(await svc.setSettings({ view: 'grid' }))).toEqual({ language: 'ja', view: 'grid' });
+    expect(value(await svc.setSettings({ view: 'grid' }))).toEqual({ language: 'ja', view: 'grid', idleCloseMinutes: 30 });
     expect(await svc.setSettings({ language: 'fr' } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { language: expect.any(String) } } });
-    expect(JSON.parse(await onDisk()).settings).toEqual({ language: 'ja', view: 'grid' });
+    expect(JSON.parse(await onDisk()).settings).toEqual({ language: 'ja', view: 'grid', idleCloseMinutes: 30 });
   });
 
   it('runs concurrent operations one after another: none is lost', async () => {
@@ -321,13 +321,5 @@ describe('catalogue service: import and export', () => {
     expect(!result.ok && result.error.code).toBe('INVALID_INPUT');
     expect(!result.ok && result.error.message).toContain(message);
     expect(await onDisk()).toBe(before);
-  });
-
-  it('exports a .dcv for the running tunnel with the stored token', async () => {
-    value(await svc.saveDesktop(gatewayDesktop()));
-    const file = value(await svc.exportDcv('gw1', { port: 40001, certificateFingerprint: 'AA:BB' }));
-    expect(file.text).toContain('host=127.0.0.1\nport=40001\n');
-    expect(file.text).toContain('sessionid=console\nauthtoken=SUPER-SECRET-TOKEN\n');
-    expect(await svc.exportDcv('nope', { port: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

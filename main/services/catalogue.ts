@@ -17,15 +17,11 @@ import {
   type ImportPreview,
   type Result,
 } from '../../preload/contract/api';
-import { Recent, type Catalogue, type Desktop, type Endpoint, type Profile, type Settings } from '../../preload/contract/model';
-import { exportDcvForTunnel } from './import-export/dcv-file';
-import { planDcvImport } from './import-export/dcv-import';
-import { parseDcvLink } from './import-export/dcv-link';
-import { parseDcvFile } from './import-export/dcv-file';
-import { exportCatalogueJson, planJsonImport } from './import-export/json';
-import { applyPlan, type PlanResult } from './import-export/plan';
-import { planPortTableImport } from './import-export/port-table';
-import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
+import { Recent, SessionMark, type Catalogue, type Desktop, type Endpoint, type Profile, type SessionSource, type Settings } from '../../preload/contract/model';
+import { exportCatalogueJson } from './import-export/json';
+import { applyPlan, withoutTokens, type PlanResult } from './import-export/plan';
+import { planImportText } from './import-export/plan-import';
+import { brokerSecretKey, tokenSecretKey, type SecretStore } from './secrets/secret-store';
 import type { CatalogueStore } from './store/catalogue-store';
 
 export const UNDO_LIMIT = 20;
@@ -46,6 +42,7 @@ type WithOptionalId<T> = Omit<T, 'id'> & { id?: string };
 export type EndpointInput = WithOptionalId<z.input<typeof requests['endpoint.save']>>;
 export type DesktopInput = { desktop: WithOptionalId<z.input<typeof requests['desktop.save']>['desktop']>; authToken?: string };
 export type ProfileInput = WithOptionalId<z.input<typeof requests['profile.save']>>;
+export type SourceInput = { source: WithOptionalId<z.input<typeof requests['source.save']>['source']>; clientPassword?: string };
 export type ImportInput = z.input<typeof requests['import.preview']>;
 
 type Indexed<T> = Array<[index: number, item: T]>;
@@ -53,13 +50,15 @@ interface Removed {
   endpoints: Indexed<Endpoint>;
   desktops: Indexed<Desktop>;
   profiles: Indexed<Profile>;
+  sources: Indexed<SessionSource>;
+  sessionMarks: Indexed<SessionMark>;
   recents: Indexed<Recent>;
 }
 interface UndoEntry {
   at: number;
   removed: Removed;
-  /** desktopId → the gateway token taken out of the secret store with it. */
-  tokens: Record<string, string>;
+  /** Secret key → the gateway token or Broker client password taken out of the secret store with it. */
+  secrets: Record<string, string>;
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -160,49 +159,69 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     while (undoLog.size > UNDO_LIMIT) undoLog.delete(undoLog.keys().next().value!);
   };
 
-  /** Removes the desktops (with their profiles, recents and tokens) and optionally endpoints; keeps an undo entry. */
-  const removeCascade = async (endpointIds: Set<string>, desktopIds: Set<string>, profileIds: Set<string>): Promise<Result<{ undoId: string }>> => {
+  /**
+   * Removes the desktops (with their profiles, recents and tokens), sources (with their marked
+   * sessions, those sessions' recents and the client password) and optionally endpoints; keeps
+   * an undo entry that puts all of it back.
+   */
+  const removeCascade = async (what: { endpoints?: Set<string>; desktops?: Set<string>; profiles?: Set<string>; sources?: Set<string> }): Promise<Result<{ undoId: string }>> => {
     const c = store.catalogue();
+    const endpointIds = what.endpoints ?? new Set<string>();
+    const desktopIds = what.desktops ?? new Set<string>();
+    const sourceIds = new Set([...(what.sources ?? []), ...c.sources.filter((x) => endpointIds.has(x.endpointId)).map((x) => x.id)]);
     const endpoints = split(c.endpoints, (e) => endpointIds.has(e.id));
     const desktops = split(c.desktops, (d) => desktopIds.has(d.id));
-    const profiles = split(c.profiles, (p) => profileIds.has(p.id) || desktopIds.has(p.desktopId));
-    const recents = split(c.recents, (r) => desktopIds.has(r.desktopId));
+    const profiles = split(c.profiles, (p) => (what.profiles?.has(p.id) ?? false) || desktopIds.has(p.desktopId));
+    const sources = split(c.sources, (x) => sourceIds.has(x.id));
+    const sessionMarks = split(c.sessionMarks, (m) => sourceIds.has(m.sourceId));
+    const markKeys = new Set(sessionMarks.removed.map(([, m]) => m.key));
+    const recents = split(c.recents, (r) => desktopIds.has(r.desktopId) || markKeys.has(r.desktopId));
 
-    const tokens: Record<string, string> = {};
-    for (const [, d] of desktops.removed) {
-      const token = d.route.kind === 'gateway' ? await secrets?.get(tokenSecretKey(d.id)).catch(() => undefined) : undefined;
-      if (token !== undefined) tokens[d.id] = token;
-    }
-    const saved = await persist({ ...c, endpoints: endpoints.kept, desktops: desktops.kept, profiles: profiles.kept, recents: recents.kept });
+    const taken: Record<string, string> = {};
+    const keep = async (key: string) => {
+      const value = await secrets?.get(key).catch(() => undefined);
+      if (value !== undefined) taken[key] = value;
+    };
+    for (const [, d] of desktops.removed) if (d.route.kind === 'gateway') await keep(tokenSecretKey(d.id));
+    for (const [, x] of sources.removed) if (x.auth.kind !== 'none') await keep(brokerSecretKey(x.id));
+    const saved = await persist({
+      ...c,
+      endpoints: endpoints.kept,
+      desktops: desktops.kept,
+      profiles: profiles.kept,
+      sources: sources.kept,
+      sessionMarks: sessionMarks.kept,
+      recents: recents.kept,
+    });
     if (!saved.ok) return saved;
     for (const [, d] of desktops.removed) await dropToken(d.id);
+    for (const [, x] of sources.removed) await secrets?.delete(brokerSecretKey(x.id)).catch(() => false);
 
     const undoId = newId();
-    undoLog.set(undoId, { at: now().getTime(), removed: { endpoints: endpoints.removed, desktops: desktops.removed, profiles: profiles.removed, recents: recents.removed }, tokens });
+    undoLog.set(undoId, {
+      at: now().getTime(),
+      removed: {
+        endpoints: endpoints.removed,
+        desktops: desktops.removed,
+        profiles: profiles.removed,
+        sources: sources.removed,
+        sessionMarks: sessionMarks.removed,
+        recents: recents.removed,
+      },
+      secrets: taken,
+    });
     pruneUndo();
     return ok({ undoId });
   };
 
-  const planImport = (input: ImportInput, current: Catalogue): PlanResult => {
-    if (input.format === 'json') return planJsonImport(input.text, current, newId);
-    if (input.format === 'ports') return planPortTableImport(input.text, current, input.endpointId, newId);
-    const link = input.text.trim();
-    const read = /^dcv:\/\//i.test(link) ? parseDcvLink(link) : parseDcvFile(input.text);
-    if (!read.ok) return { ok: false, message: read.errors.join('; ') };
-    const name = input.fileName?.replace(/^.*[\\/]/, '').replace(/\.dcv$/i, '');
-    return planDcvImport(read.connect, current, newId, { name, warnings: read.warnings });
-  };
+  const planImport = (input: ImportInput, current: Catalogue): PlanResult => planImportText(input, current, newId);
 
   const planOrFail = (input: unknown): Result<PlanResult & { ok: true }> => {
     const request = validate(requests['import.preview'], input);
     if (!request.ok) return request;
     const planned = planImport(request.value, store.catalogue());
-    if (!planned.ok) return fail('INVALID_INPUT', planned.message, planned.fields ?? { text: planned.message });
-    if (Object.keys(planned.plan.tokens).length > 0 && !secrets) {
-      planned.plan.tokens = {};
-      planned.plan.preview.warnings.push('no secret store is available: the auth token is not kept');
-    }
-    return ok(planned);
+    if (!planned.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: planned.message, reason: planned.reason, fields: planned.fields ?? { text: planned.message } } };
+    return ok(secrets ? planned : { ok: true, plan: withoutTokens(planned.plan) });
   };
 
   return {
@@ -225,7 +244,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
         const c = store.catalogue();
         if (!c.endpoints.some((e) => e.id === id)) return fail('NOT_FOUND', `no endpoint "${id}"`);
         const desktops = new Set(c.desktops.filter((d) => d.endpointId === id).map((d) => d.id));
-        return removeCascade(new Set([id]), desktops, new Set());
+        return removeCascade({ endpoints: new Set([id]), desktops });
       }),
 
     saveDesktop: (input: DesktopInput): Promise<Result<Desktop>> =>
@@ -262,7 +281,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     deleteDesktop: (id: string): Promise<Result<{ undoId: string }>> =>
       serial(async () => {
         if (!store.catalogue().desktops.some((d) => d.id === id)) return fail('NOT_FOUND', `no desktop "${id}"`);
-        return removeCascade(new Set(), new Set([id]), new Set());
+        return removeCascade({ desktops: new Set([id]) });
       }),
 
     setFavourite: (id: string, favourite: boolean): Promise<Result<Desktop>> =>
@@ -293,7 +312,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     deleteProfile: (id: string): Promise<Result<{ undoId: string }>> =>
       serial(async () => {
         if (!store.catalogue().profiles.some((p) => p.id === id)) return fail('NOT_FOUND', `no profile "${id}"`);
-        return removeCascade(new Set(), new Set(), new Set([id]));
+        return removeCascade({ profiles: new Set([id]) });
       }),
 
     /** Puts back what one delete removed. Each undo works once, for the last 20 deletes, for 10 minutes. */
@@ -304,12 +323,12 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
         if (!entry) return fail('NOT_FOUND', 'nothing to undo: it was undone already, or it is older than 10 minutes');
         const c = store.catalogue();
         const { removed } = entry;
-        const taken = new Set([...c.endpoints, ...c.desktops, ...c.profiles].map((x) => x.id));
-        const clash = [...removed.endpoints, ...removed.desktops, ...removed.profiles].find(([, x]) => taken.has(x.id));
+        const taken = new Set([...c.endpoints, ...c.desktops, ...c.profiles, ...c.sources].map((x) => x.id));
+        const clash = [...removed.endpoints, ...removed.desktops, ...removed.profiles, ...removed.sources].find(([, x]) => taken.has(x.id));
         if (clash) return fail('CONFLICT', `cannot undo: "${clash[1].id}" exists again`);
         const endpoints = new Set([...c.endpoints, ...removed.endpoints.map(([, e]) => e)].map((e) => e.id));
-        const orphan = removed.desktops.find(([, d]) => !endpoints.has(d.endpointId));
-        if (orphan) return fail('CONFLICT', `cannot undo: desktop "${orphan[1].name}" needs endpoint "${orphan[1].endpointId}", which was deleted since (undo that first)`);
+        const orphan = [...removed.desktops, ...removed.sources].find(([, d]) => !endpoints.has(d.endpointId));
+        if (orphan) return fail('CONFLICT', `cannot undo: "${orphan[1].name}" needs endpoint "${orphan[1].endpointId}", which was deleted since (undo that first)`);
         const desktops = new Set([...c.desktops, ...removed.desktops.map(([, d]) => d)].map((d) => d.id));
         const lonely = removed.profiles.find(([, p]) => !desktops.has(p.desktopId));
         if (lonely) return fail('CONFLICT', `cannot undo: profile "${lonely[1].name}" needs desktop "${lonely[1].desktopId}", which was deleted since (undo that first)`);
@@ -320,15 +339,18 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
           endpoints: reinsert(c.endpoints, removed.endpoints),
           desktops: reinsert(c.desktops, removed.desktops),
           profiles: reinsert(c.profiles, removed.profiles),
+          sources: reinsert(c.sources, removed.sources),
+          sessionMarks: reinsert(c.sessionMarks, removed.sessionMarks),
           recents,
         });
         if (!saved.ok) return saved;
         undoLog.delete(undoId);
-        for (const [desktopId, token] of Object.entries(entry.tokens)) {
+        for (const [key, value] of Object.entries(entry.secrets)) {
           try {
-            await putToken(desktopId, token);
+            if (key.startsWith('token:')) await putToken(key.slice('token:'.length), value);
+            else await secrets?.set(key, value);
           } catch (e) {
-            return fail('STORE_ERROR', `restored, but the gateway token could not be put back: ${errorText(e)}`);
+            return fail('STORE_ERROR', `restored, but a token or password could not be put back: ${errorText(e)}`);
           }
         }
         return ok(await view());
@@ -338,12 +360,77 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     recordRecent: (desktopId: string, outcome: 'ok' | 'failed', code?: string): Promise<Result<Recent>> =>
       serial(async () => {
         const c = store.catalogue();
-        if (!c.desktops.some((d) => d.id === desktopId)) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
+        // A Broker session is recorded by its mark (the session directory marks every session it opens).
+        if (!c.desktops.some((d) => d.id === desktopId) && !c.sessionMarks.some((m) => m.key === desktopId)) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
         const recent = validate(Recent, { desktopId, at: now().toISOString(), outcome, ...(code !== undefined ? { code } : {}) });
         if (!recent.ok) return recent;
         const recents = [recent.value, ...c.recents.filter((r) => r.desktopId !== desktopId)].slice(0, RECENT_LIMIT);
         const saved = await persist({ ...c, recents });
         return saved.ok ? recent : saved;
+      }),
+
+    /** Saves a Session Manager source; its Broker client password (when given) goes to the secret store. */
+    saveSource: (input: SourceInput): Promise<Result<SessionSource>> =>
+      serial(async () => {
+        const request = validate(requests['source.save'], { ...input, source: withId(input?.source, newId) });
+        if (!request.ok) return request;
+        const { source, clientPassword } = request.value;
+        const c = store.catalogue();
+        if (!c.endpoints.some((e) => e.id === source.endpointId)) {
+          const message = `no endpoint "${source.endpointId}"`;
+          return fail('INVALID_INPUT', `source.endpointId: ${message}`, { 'source.endpointId': message });
+        }
+        if (clientPassword !== undefined && source.auth.kind === 'none') {
+          const message = 'a source with authorization off has no client password';
+          return fail('INVALID_INPUT', `clientPassword: ${message}`, { clientPassword: message });
+        }
+        if (clientPassword !== undefined && !secrets) return fail('STORE_ERROR', 'no secret store is available to keep the client password', { clientPassword: 'cannot be stored on this machine' });
+        const before = c.sources.find((x) => x.id === source.id);
+        const sources = before ? c.sources.map((x) => (x.id === source.id ? source : x)) : [...c.sources, source];
+        const saved = await persist({ ...c, sources });
+        if (!saved.ok) return saved;
+        if (source.auth.kind === 'none') await secrets?.delete(brokerSecretKey(source.id)).catch(() => false);
+        if (clientPassword !== undefined) {
+          try {
+            await secrets!.set(brokerSecretKey(source.id), clientPassword);
+          } catch (e) {
+            return fail('STORE_ERROR', `the source was saved, but its client password could not be stored: ${errorText(e)}`, { clientPassword: 'not stored' });
+          }
+        }
+        return ok(source);
+      }),
+
+    /** Deletes the source with its marked sessions, their recents and the client password; undo restores all. */
+    deleteSource: (id: string): Promise<Result<{ undoId: string }>> =>
+      serial(async () => {
+        if (!store.catalogue().sources.some((x) => x.id === id)) return fail('NOT_FOUND', `no Session Manager source "${id}"`);
+        return removeCascade({ sources: new Set([id]) });
+      }),
+
+    /** Stores a Broker client password after the Broker refused the old one (or none was stored). */
+    setClientPassword: async (sourceId: string, password: string): Promise<Result<true>> => {
+      const source = store.catalogue().sources.find((x) => x.id === sourceId);
+      if (!source) return fail('NOT_FOUND', `no Session Manager source "${sourceId}"`);
+      if (source.auth.kind === 'none') return fail('INVALID_INPUT', 'a source with authorization off has no client password');
+      if (!secrets) return fail('STORE_ERROR', 'no secret store is available to keep the client password');
+      try {
+        await secrets.set(brokerSecretKey(sourceId), password);
+      } catch (e) {
+        return fail('STORE_ERROR', `the client password could not be stored: ${errorText(e)}`);
+      }
+      return ok(true);
+    },
+
+    /** The marks of Broker sessions (favourites, opened ones), replaced whole by the session directory. */
+    saveMarks: (marks: SessionMark[]): Promise<Result<Catalogue>> =>
+      serial(async () => {
+        const parsed = validate(SessionMark.array(), marks);
+        if (!parsed.ok) return parsed;
+        const c = store.catalogue();
+        const keys = new Set(parsed.value.map((m) => m.key));
+        // A mark that goes takes its recents along (nothing else can name them).
+        const recents = c.recents.filter((r) => keys.has(r.desktopId) || c.desktops.some((d) => d.id === r.desktopId));
+        return persist({ ...c, sessionMarks: parsed.value, recents });
       }),
 
     setSettings: (input: z.input<typeof requests['settings.set']>): Promise<Result<Settings>> =>
@@ -379,13 +466,5 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
       }),
 
     exportJson: async (): Promise<Result<{ fileName: string; text: string }>> => ok(exportCatalogueJson(store.catalogue(), now())),
-
-    /** A .dcv file for DCV Viewer pointing at the desktop's running tunnel, with its stored token. */
-    exportDcv: async (desktopId: string, tunnel: { port: number; certificateFingerprint?: string }): Promise<Result<{ fileName: string; text: string }>> => {
-      const desktop = store.catalogue().desktops.find((d) => d.id === desktopId);
-      if (!desktop) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
-      const authToken = desktop.route.kind === 'gateway' ? await secrets?.get(tokenSecretKey(desktopId)).catch(() => undefined) : undefined;
-      return ok(exportDcvForTunnel({ desktop, tunnelPort: tunnel.port, authToken, tunnelCertificateFingerprint: tunnel.certificateFingerprint }));
-    },
   };
 }

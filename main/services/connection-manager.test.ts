@@ -8,11 +8,11 @@ import { createServer, connect as netConnect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo, EventName, Events, OpenResult } from '../../preload/contract/api';
 import { needBinaries } from '../../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../../test/peers/squid';
-import { decodeJson, encode, MsgType, SUBPROTOCOL, type Ack } from '../../test/sim/protocol';
+import { openMain, type MainConnection } from '../../test/sim/protocol';
 import { makeSelfSignedCert, startSimulator, type Simulator } from '../../test/sim/simulator';
 import { LaunchClient } from '../../test/scenario/launch-client';
 import { summarizeCertificate } from '../../tunnel/certificate';
@@ -35,7 +35,7 @@ afterAll(() => {
 
 type Opened = Extract<OpenResult, { kind: 'opened' }>;
 
-async function setup() {
+async function setup(options: { idleCheckMs?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dcv-cm-'));
   dirs.push(dir);
   const events: Array<{ event: EventName; payload: unknown }> = [];
@@ -45,6 +45,7 @@ async function setup() {
     certDir,
     openDesktop: (l) => launches.push(l),
     emit: (event, payload) => events.push({ event, payload }),
+    idleCheckMs: options.idleCheckMs,
   });
   managers.push(manager);
 
@@ -94,6 +95,39 @@ describe('ConnectionManager with the simulator', () => {
   });
   afterAll(async () => {
     await sim?.close();
+  });
+
+  it('a tunnel nobody uses closes itself after the idle time the user set (never with 0); one in use stays', async () => {
+    const t = await setup({ idleCheckMs: 20 });
+    const id = await t.desktopFor(sim, 'idle');
+    await t.trustFirst(id);
+    const clock = vi.spyOn(Date, 'now');
+    try {
+      t.must(await t.catalogue.setSettings({ idleCloseMinutes: 0 }));
+      const r = await t.opened(id);
+      // In use: a WebSocket is open for an hour of (mocked) time.
+      const { client } = await LaunchClient.signIn(r.launchUrl, certDir);
+      const main = await client.main();
+      const start = Date.now();
+      clock.mockImplementation(() => start + 60 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(t.manager.list()).toHaveLength(1);
+      await main.close();
+      await eventually(() => t.manager.get(id)?.stats.activeSockets === 0, 'the window’s sockets gone');
+      // Unused, but 0 means never.
+      clock.mockImplementation(() => start + 3 * 60 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(t.manager.list()).toHaveLength(1);
+
+      t.must(await t.catalogue.setSettings({ idleCloseMinutes: 30 }));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the first sweep notes when it became idle
+      clock.mockImplementation(() => start + 3 * 60 * 60_000 + 31 * 60_000);
+      await eventually(() => t.manager.list().length === 0, 'the idle tunnel closed');
+      expect(t.states(id).at(-1)).toEqual({ kind: 'closed' });
+      expect(await portRefuses(r.connection.port)).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('needs-trust (no HTTP byte sent) → accept → opened; the launch URL reaches the desktop; a second open reuses the tunnel', async () => {
@@ -225,8 +259,9 @@ describe('ConnectionManager with the simulator', () => {
     const { certPem } = await loadOrCreateLocalCertificate(certDir);
     const wss = `wss://127.0.0.1:${r.connection.port}/ws`;
 
-    const ack = await viewerHello(wss, certPem);
-    expect(ack).toMatchObject({ channel: 'echo', agent: 'agent-A' });
+    const viewer = await viewerHello(wss, certPem);
+    expect(viewer.agent).toBe('agent-A');
+    expect(viewer.landed).toMatchObject({ channel: 'main', outcome: 'confirmed' });
     await expect(viewerHello(wss, certPem, 'https://evil.example')).rejects.toThrow(/403/);
 
     // The same desktop opened for a window: a native upgrade without the cookie is refused.
@@ -251,7 +286,8 @@ describe('ConnectionManager with the simulator', () => {
         const { client } = await LaunchClient.signIn(r.launchUrl, certDir);
         channels.push(await client.channel('echo'), await client.channel('display'));
       }
-      expect(sim2.stats().openSockets).toBe(2);
+      // echo and display, each on a main connection of its own.
+      expect(sim2.stats().openSockets).toBe(4);
       await t.manager.closeAll();
       expect(t.manager.list()).toEqual([]);
       expect(await portRefuses(ra.connection.port)).toBe(true);
@@ -414,7 +450,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('ConnectionManager through r
     const r = await t.opened(id);
     const { client } = await LaunchClient.signIn(r.launchUrl, certDir);
     const echo = await client.channel('echo');
-    expect(echo.ack.agent).toBe('agent-S');
+    expect(echo.agent).toBe('agent-S');
     await echo.close();
     expect(denied()).toBe(2);
     expect(squid.accessLog().some((l) => l.includes('CONNECT') && l.includes(USER.username) && / TCP_TUNNEL\/200 /.test(l))).toBe(true);
@@ -425,24 +461,9 @@ function makeFingerprint(): string {
   return summarizeCertificate(new X509Certificate(makeSelfSignedCert({ cn: 'other' }).cert)).fingerprint256;
 }
 
-/** What DCV Viewer does: a dcv WebSocket with no cookie and (unless given) no Origin header. */
-function viewerHello(url: string, ca: string, origin?: string): Promise<Ack> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, SUBPROTOCOL, { ca, ...(origin ? { origin } : {}), perMessageDeflate: false });
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      reject(new Error(`refused: HTTP ${res.statusCode}`));
-    });
-    ws.once('error', reject);
-    ws.once('open', () => ws.send(encode(MsgType.Hello, { channel: 'echo' })));
-    ws.once('message', (data: Buffer) => {
-      try {
-        resolve(decodeJson<Ack>(data, MsgType.Ack));
-      } catch (e) {
-        reject(e);
-      } finally {
-        ws.close();
-      }
-    });
-  });
+/** What DCV Viewer does: signs in on /auth, then opens the main connection — no cookie and (unless given) no Origin header. */
+async function viewerHello(url: string, ca: string, origin?: string): Promise<MainConnection> {
+  const main = await openMain(url, { ca, rejectUnauthorized: true, wsOptions: { origin } });
+  await main.close();
+  return main;
 }

@@ -15,10 +15,11 @@
  * backoff on the same tunnel (same local port), so the desktop page can reconnect in place.
  * A certificate that stops matching its pin is never retried.
  */
-import type { ConnectionInfo, ConnectionState, EventName, Events, OpenResult, Result, TrustEntry, TrustInspection } from '../../preload/contract/api';
-import type { Catalogue, Desktop, Endpoint, Profile } from '../../preload/contract/model';
+import type { ConnectionInfo, ConnectionState, EventName, Events, Failure, NeedsUser, OpenResult, Result, TrustEntry, TrustInspection } from '../../preload/contract/api';
+import type { Catalogue, Endpoint, Profile } from '../../preload/contract/model';
 import { dial, inspectCertificate } from '../../tunnel/dial';
-import { hintFor, type HintFacts } from '../../tunnel/doctor-hints';
+import { adviceFor, hintFor, type HintFacts } from '../../tunnel/doctor-hints';
+import { plainParams } from '../../tunnel/messages';
 import { isTunnelError, TunnelError, type TunnelErrorCode } from '../../tunnel/errors';
 import { toTunnelError } from '../../tunnel/forward-http';
 import { LocalTunnel } from '../../tunnel/local-tunnel';
@@ -27,7 +28,11 @@ import { OPEN_STEPS, progressStep, stepAfter } from './connect-progress';
 import { desktopTarget, type DesktopTarget } from './desktop-target';
 import type { ProxyDecision, ProxyPolicy } from './proxy-policy';
 import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
+import type { PreparedSession } from './session-directory';
 import { parseTrustKey, type TrustStore } from './trust-store';
+import { exportDcvForTunnel } from './import-export/dcv-file';
+import { isSessionKey } from './session-target';
+import type { ViewerHandoff } from './viewer-handoff';
 
 /** What the shell needs to show a desktop (the shell's DesktopOpenRequest). */
 export interface DesktopLaunch {
@@ -37,6 +42,8 @@ export interface DesktopLaunch {
   openIn: 'window' | 'browser';
   tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
   profile?: Profile;
+  /** The tunnel was open already: a window showing it comes forward instead of a second one. */
+  reuse?: boolean;
 }
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -45,8 +52,9 @@ export interface ConnectionManagerDeps {
   catalogue: {
     current(): Catalogue;
     recordRecent(desktopId: string, outcome: 'ok' | 'failed', code?: string): Promise<unknown>;
-    exportDcv(desktopId: string, tunnel: { port: number; certificateFingerprint?: string }): Promise<Result<{ fileName: string; text: string }>>;
   };
+  /** Hands a .dcv file to DCV Viewer (absent: the file is offered for download instead, token-free ones only). */
+  viewer?: Pick<ViewerHandoff, 'handOver'>;
   secrets: Pick<SecretStore, 'get'>;
   trust: TrustStore;
   proxy: Pick<ProxyPolicy, 'decide'>;
@@ -60,11 +68,22 @@ export interface ConnectionManagerDeps {
    */
   openDesktop?: (launch: DesktopLaunch) => void;
   emit: Emit;
+  /**
+   * Session Manager sessions (ids the catalogue does not have): a fresh token and where the
+   * session is, fetched from its Broker right before every open.
+   */
+  sessions?: {
+    prepareOpen(key: string): Promise<PreparedSession | NeedsUser | ({ kind: 'failed' } & Failure) | undefined>;
+    /** A Broker's certificate read again, for trust.accept of a key nothing showed since start. */
+    inspectAt(key: string): Promise<TrustInspection | undefined>;
+  };
   now?: () => Date;
   /** Reconnect probes: first delay, doubled per attempt up to the cap. Default 500 ms → 30 s. */
   backoff?: { initialMs: number; maxMs: number };
   /** Dial timeouts for checks, probes and inspections (the tunnel's defaults otherwise). */
   timeouts?: { connectMs?: number; handshakeMs?: number };
+  /** How often idle tunnels are looked for (tests shorten it). Default 15 s. */
+  idleCheckMs?: number;
 }
 
 /** Drops a probe can outlast: the path is (still) there, something on it is down for now. */
@@ -81,6 +100,8 @@ const RECONNECTABLE: ReadonlySet<TunnelErrorCode> = new Set([
 ]);
 
 const STATS_MIN_INTERVAL_MS = 250;
+/** How often unused tunnels are looked for. */
+const IDLE_CHECK_MS = 15_000;
 
 interface Connection {
   desktopId: string;
@@ -98,14 +119,20 @@ interface Connection {
   attempt: number;
   timer?: NodeJS.Timeout;
   lastStatsAt: number;
+  /** Since when no socket of the window (or viewer) has been open. */
+  idleSince?: number;
 }
 
-/** What one open resolved from the catalogue. */
+/** What one open resolved: a catalogue desktop, or a Broker session with a fresh token. */
 interface Resolved {
+  desktopId: string;
+  /** The desktop's or session's name (a .dcv file is named after it). */
+  name: string;
   endpoint: Endpoint;
-  desktop: Desktop;
   profile?: Profile;
   target: DesktopTarget;
+  /** What the tunnel is made from, without secrets: a reuse must not serve stale settings. */
+  signature: string;
 }
 
 /** The route a dial takes, and the facts a hint or a 407 answer needs. */
@@ -128,12 +155,32 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   /** Per desktop, the tail of its open/close queue: one operation at a time per desktop. */
   const queues = new Map<string, Promise<unknown>>();
   let shuttingDown = false;
-  /** Keys whose certificate was shown since start: TrustStore.trust pins only what was shown. */
-  const inspectedKeys = new Set<string>();
-  const showCertificate: TrustStore['inspect'] = (key, certificate, chain) => {
-    const inspection = deps.trust.inspect(key, certificate, chain);
-    inspectedKeys.add(inspection.key);
-    return inspection;
+  const showCertificate: TrustStore['inspect'] = (key, certificate, chain) => deps.trust.inspect(key, certificate, chain);
+
+  /**
+   * A tunnel whose window or tab was closed keeps listening (the page may come back, a DCV
+   * Viewer may connect); once nothing has used it for the user's idle time it closes itself.
+   */
+  let idleTimer: NodeJS.Timeout | undefined;
+  const sweepIdle = () => {
+    const minutes = deps.catalogue.current().settings.idleCloseMinutes;
+    const at = Date.now();
+    for (const c of connections.values()) {
+      if (c.state.kind === 'connecting' || c.tunnel.stats().activeSockets > 0) {
+        c.idleSince = undefined;
+        continue;
+      }
+      c.idleSince ??= at;
+      if (minutes > 0 && at - c.idleSince >= minutes * 60_000) void serial(c.desktopId, () => drop(c));
+    }
+    if (connections.size === 0) {
+      clearInterval(idleTimer);
+      idleTimer = undefined;
+    }
+  };
+  const watchIdle = () => {
+    idleTimer ??= setInterval(sweepIdle, deps.idleCheckMs ?? IDLE_CHECK_MS);
+    idleTimer.unref();
   };
 
   const serial = <T>(desktopId: string, job: () => Promise<T>): Promise<T> => {
@@ -146,10 +193,10 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
 
   // ---- catalogue → target --------------------------------------------------------------------
 
-  async function resolve(desktopId: string, profileId?: string): Promise<Result<Resolved>> {
+  async function resolve(desktopId: string, profileId?: string): Promise<Result<Resolved> | { ok: true; value: OpenResult }> {
     const c = deps.catalogue.current();
     const desktop = c.desktops.find((d) => d.id === desktopId);
-    if (!desktop) return fail('NOT_FOUND', `no desktop "${desktopId}"`);
+    if (!desktop) return resolveSession(desktopId, profileId);
     const endpoint = c.endpoints.find((e) => e.id === desktop.endpointId);
     if (!endpoint) return fail('NOT_FOUND', `desktop "${desktop.name}" names endpoint "${desktop.endpointId}", which does not exist`);
     let profile: Profile | undefined;
@@ -159,7 +206,21 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       if (profile.desktopId !== desktopId) return fail('INVALID_INPUT', `profile "${profile.name}" belongs to another desktop`);
     }
     const token = desktop.route.kind === 'gateway' ? await deps.secrets.get(tokenSecretKey(desktop.id)) : undefined;
-    return ok({ endpoint, desktop, profile, target: desktopTarget(endpoint, desktop, token) });
+    const target = desktopTarget(endpoint, desktop, token);
+    const signature = JSON.stringify([endpoint, desktop.route, desktop.webUrlPath, target.entry, profile?.localPort ?? null]);
+    return ok({ desktopId, name: desktop.name, endpoint, profile, target, signature });
+  }
+
+  /** A Broker session: its Broker gives a fresh token (or says what the user must decide first). */
+  async function resolveSession(key: string, profileId?: string): Promise<Result<Resolved> | { ok: true; value: OpenResult }> {
+    if (profileId !== undefined) return fail('INVALID_INPUT', 'profiles belong to saved desktops, not to Session Manager sessions');
+    const prepared = await deps.sessions?.prepareOpen(key);
+    if (!prepared) return fail('NOT_FOUND', `no desktop "${key}"`);
+    if (prepared.kind !== 'ready') return { ok: true, value: prepared };
+    const { endpoint, target } = prepared;
+    // The token changes on every open: the tunnel is the same one as long as the rest is.
+    const signature = JSON.stringify([endpoint, prepared.source.open, target.upstream, target.webUrlPath, target.sessionId]);
+    return ok({ desktopId: key, name: prepared.name, endpoint, target, signature });
   }
 
   async function route(r: Resolved): Promise<Routed> {
@@ -216,6 +277,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       address: r.endpoint.addressOverride,
       proxy: (err.details.proxy as string | undefined) ?? proxy,
       routeReason: r.decision.reason,
+      routeBecause: r.decision.because,
       proxyStatus: err.details.proxyStatus,
       proxyAuthenticate: err.details.proxyAuthenticate,
       hasProxyCredentials: Boolean(r.credentials),
@@ -225,12 +287,6 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     };
   }
 
-  function hintOf(err: TunnelError, r?: Routed): string | undefined {
-    if (err.code === 'LISTEN_FAILED') {
-      return 'Another program uses that local port. Change the profile\'s local port, or leave it empty so the launcher picks a free one.';
-    }
-    return r ? hintFor(err.code, factsOf(r, err)) : undefined;
-  }
 
   function answerFor(e: unknown, r?: Routed): OpenResult {
     if (!isTunnelError(e)) return { kind: 'failed', code: 'INTERNAL', step: 'open', message: errorText(e) };
@@ -247,8 +303,16 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
         reason: r.credentials ? 'rejected' : 'missing',
       };
     }
-    const hint = hintOf(e, r);
-    return { kind: 'failed', code: e.code, step: e.step, message: e.message, ...(hint ? { hint } : {}) };
+    // What the app words (code, params, advice) and the English originals (message, hint).
+    const facts = r ? factsOf(r, e) : e.code === 'LISTEN_FAILED' ? ({ host: '127.0.0.1', port: 0, pathPrefix: '/', webUrlPath: '/' } satisfies HintFacts) : undefined;
+    return {
+      kind: 'failed',
+      code: e.code,
+      step: e.step,
+      message: e.message,
+      params: plainParams(e.details),
+      ...(facts ? { hint: hintFor(e.code, facts), advice: [adviceFor(e.code, facts)] } : {}),
+    };
   }
 
   async function remember(desktopId: string, result: OpenResult): Promise<void> {
@@ -302,7 +366,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
 
   function scheduleProbe(c: Connection, err: TunnelError): void {
     c.attempt++;
-    setState(c, { kind: 'reconnecting', attempt: c.attempt, lastError: { code: err.code, message: err.message } });
+    setState(c, { kind: 'reconnecting', attempt: c.attempt, lastError: { code: err.code, message: err.message, params: plainParams(err.details) } });
     const delay = Math.min(backoff.initialMs * 2 ** (c.attempt - 1), backoff.maxMs);
     c.timer = setTimeout(() => void probe(c), delay);
     c.timer.unref();
@@ -334,7 +398,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   function stop(c: Connection, err: TunnelError): void {
     clearTimeout(c.timer);
     c.timer = undefined;
-    setState(c, { kind: 'failed', code: err.code, message: err.message });
+    setState(c, { kind: 'failed', code: err.code, message: err.message, params: plainParams(err.details) });
   }
 
   async function drop(c: Connection): Promise<void> {
@@ -350,43 +414,86 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     }
   }
 
+  /**
+   * A Session Manager token lives minutes: when the server refuses it (the page reconnecting
+   * after a drop, a window reopened later), the tunnel gets a fresh one from the Broker and the
+   * desktop is sent to a new launch URL that lands on it. At most one renewal at a time, and
+   * not again within a few seconds: a refused fresh token is not worth a loop.
+   */
+  const renewing = new Map<Connection, number>();
+  async function renewToken(c: Connection, r: Resolved): Promise<void> {
+    const last = renewing.get(c);
+    if (last !== undefined && Date.now() - last < 5_000) return;
+    renewing.set(c, Date.now());
+    const prepared = await deps.sessions?.prepareOpen(c.desktopId).catch(() => undefined);
+    if (!prepared || prepared.kind !== 'ready' || connections.get(c.desktopId) !== c) return;
+    c.tunnel.setEntry(prepared.target.entry);
+    const launchUrl = c.tunnel.createLaunchUrl();
+    deps.emit('connection.relaunch', { desktopId: c.desktopId, launchUrl });
+    if (c.state.kind === 'open' && !c.admitsViewer) {
+      const { port, origin, fingerprint, spkiHash } = c.tunnel;
+      deps.openDesktop?.({ launchUrl, desktopId: c.desktopId, openIn: r.profile?.openIn === 'browser' ? 'browser' : 'window', tunnel: { port, origin, fingerprint, spkiHash } });
+    }
+  }
+
   // ---- open ----------------------------------------------------------------------------------
 
-  async function opened(c: Connection, r: Resolved): Promise<OpenResult> {
+  async function opened(c: Connection, r: Resolved, forViewer: boolean, reused = false): Promise<OpenResult> {
+    // A session's fresh token: the next launch lands on an entry page that carries it.
+    c.tunnel.setEntry(r.target.entry);
     const launchUrl = c.tunnel.createLaunchUrl();
-    const openIn = r.profile?.openIn ?? 'window';
+    const openIn = forViewer ? 'dcv-file' : (r.profile?.openIn ?? 'window');
     c.profileId = r.profile?.id;
     const base = { kind: 'opened' as const, connection: info(c), launchUrl, openIn };
-    if (openIn === 'dcv-file') {
-      const file = await deps.catalogue.exportDcv(r.desktop.id, { port: c.tunnel.port, certificateFingerprint: c.tunnel.fingerprint });
-      if (!file.ok) return { kind: 'failed', code: file.error.code, step: 'export', message: file.error.message };
-      return { ...base, dcvFile: file.value };
-    }
+    if (openIn === 'dcv-file') return { ...base, ...(await toViewer(c, r)) };
     const { port, origin, fingerprint, spkiHash } = c.tunnel;
-    deps.openDesktop?.({ launchUrl, desktopId: r.desktop.id, openIn, tunnel: { port, origin, fingerprint, spkiHash }, ...(r.profile ? { profile: r.profile } : {}) });
+    deps.openDesktop?.({ launchUrl, desktopId: r.desktopId, openIn, tunnel: { port, origin, fingerprint, spkiHash }, ...(r.profile ? { profile: r.profile } : {}), ...(reused ? { reuse: true } : {}) });
     return base;
   }
 
-  function signatureOf(r: Resolved): string {
-    return JSON.stringify([r.endpoint, r.desktop.route, r.desktop.webUrlPath, r.target.entry, r.profile?.localPort ?? null, r.profile?.openIn === 'dcv-file']);
+  /**
+   * DCV Viewer gets a .dcv file pointing at the tunnel (the only way it can reach the desktop:
+   * the tunnel admits it, with the pin, the proxy and the prefix). Handed over when a viewer is
+   * installed; otherwise offered for download — never for a Session Manager session, whose file
+   * would carry a token into the downloads folder.
+   */
+  async function toViewer(c: Connection, r: Resolved): Promise<Pick<Extract<OpenResult, { kind: 'opened' }>, 'dcvFile' | 'viewer'>> {
+    const file = exportDcvForTunnel({
+      name: r.name,
+      webUrlPath: r.target.webUrlPath,
+      tunnelPort: c.tunnel.port,
+      ...(r.target.sessionId ? { sessionId: r.target.sessionId } : {}),
+      ...(r.target.authToken ? { authToken: r.target.authToken } : {}),
+      tunnelCertificateFingerprint: c.tunnel.fingerprint,
+    });
+    const session = isSessionKey(r.desktopId);
+    const handed = await deps.viewer?.handOver(file).catch(() => undefined);
+    if (handed) return { viewer: { handedOver: true, name: handed.viewer, tokenExpires: session } };
+    return session ? { viewer: { handedOver: false } } : { dcvFile: file, viewer: { handedOver: false } };
   }
 
-  async function openNow(desktopId: string, profileId: string | undefined): Promise<Result<OpenResult>> {
+  async function openNow(desktopId: string, profileId: string | undefined, forViewer: boolean): Promise<Result<OpenResult>> {
     if (shuttingDown) return fail('CONFLICT', 'the launcher is quitting');
     const resolved = await resolve(desktopId, profileId);
     if (!resolved.ok) return resolved;
+    if ('kind' in resolved.value) {
+      await remember(desktopId, resolved.value);
+      return ok(resolved.value);
+    }
     const r = resolved.value;
-    const signature = signatureOf(r);
+    // DCV Viewer's tunnel admits native clients: another tunnel than a window's.
+    const admitsViewer = forViewer || r.profile?.openIn === 'dcv-file';
+    const signature = JSON.stringify([r.signature, admitsViewer]);
 
     const existing = connections.get(desktopId);
     if (existing && existing.signature === signature && (existing.state.kind === 'open' || existing.state.kind === 'reconnecting')) {
-      const result = await reuse(existing, r);
+      const result = await reuse(existing, r, forViewer);
       await remember(desktopId, result);
       return ok(result);
     }
     if (existing) await drop(existing);
 
-    const result = await establish(r, signature);
+    const result = await establish(r, signature, admitsViewer, forViewer);
     await remember(desktopId, result);
     return ok(result);
   }
@@ -397,7 +504,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
    * The same check dial as a fresh open decides; its failure is the connection's upstream
    * error (a changed certificate fails it for good) and answered as a fresh open would.
    */
-  async function reuse(c: Connection, r: Resolved): Promise<OpenResult> {
+  async function reuse(c: Connection, r: Resolved, forViewer: boolean): Promise<OpenResult> {
     const report = (s: DialStep) => deps.emit('doctor.step', { desktopId: c.desktopId, step: progressStep(s) });
     try {
       await checkPath(c.routed, c.policy, report);
@@ -405,17 +512,17 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       onUpstreamError(c, toTunnelError(e));
       return answerFor(e, c.routed);
     }
-    return opened(c, r);
+    return opened(c, r, forViewer, true);
   }
 
-  async function establish(r: Resolved, signature: string): Promise<OpenResult> {
+  async function establish(r: Resolved, signature: string, admitsViewer: boolean, forViewer: boolean): Promise<OpenResult> {
     let routed: Routed;
     try {
       routed = await route(r);
     } catch (e) {
       return answerFor(e);
     }
-    const desktopId = r.desktop.id;
+    const desktopId = r.desktopId;
     const report = (s: DialStep) => deps.emit('doctor.step', { desktopId, step: progressStep(s) });
     const policy = deps.trust.policyFor(r.endpoint, r.target.upstream.port);
     if ('needs' in policy) {
@@ -428,7 +535,6 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       }
     }
 
-    const admitsViewer = r.profile?.openIn === 'dcv-file';
     let tunnel: LocalTunnel;
     try {
       tunnel = await LocalTunnel.start({
@@ -456,7 +562,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
 
     const stamp = now().toISOString();
     const c: Connection = {
-      desktopId: r.desktop.id,
+      desktopId,
       profileId: r.profile?.id,
       tunnel,
       state: { kind: 'connecting', step: OPEN_STEPS[0] },
@@ -470,6 +576,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       lastStatsAt: 0,
     };
     connections.set(c.desktopId, c);
+    watchIdle();
     deps.emit('connection.changed', info(c));
     const onStep = (s: DialStep) => {
       report(s);
@@ -484,9 +591,10 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     }
     if (connections.get(c.desktopId) !== c) return { kind: 'failed', code: 'CLOSED', step: 'open', message: 'the connection was closed while it opened' };
     tunnel.on('upstream-error', (err) => onUpstreamError(c, err));
+    if (isSessionKey(desktopId)) tunnel.on('token-refused', () => void renewToken(c, r));
     tunnel.on('stats', (stats) => onStats(c, stats));
     setState(c, { kind: 'open' });
-    return opened(c, r);
+    return opened(c, r, forViewer);
   }
 
   // ---- trust decisions -----------------------------------------------------------------------
@@ -495,11 +603,13 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
   async function inspect(desktopId: string): Promise<Result<TrustInspection>> {
     const resolved = await resolve(desktopId);
     if (!resolved.ok) return resolved;
+    if ('kind' in resolved.value) return fail('CONFLICT', `the Session Manager answered ${resolved.value.kind}: open the session to decide`);
+    const target = resolved.value.target;
     try {
       return ok(await presented(await route(resolved.value)));
     } catch (e) {
       const err = toTunnelError(e);
-      return fail('INTERNAL', `could not read the certificate of ${resolved.value.target.trustKey}: ${err.code}: ${err.message}`);
+      return fail('INTERNAL', `could not read the certificate of ${target.trustKey}: ${err.code}: ${err.message}`);
     }
   }
 
@@ -521,22 +631,26 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
         return fail('CONFLICT', errorText(e));
       }
     };
-    if (inspectedKeys.has(k)) return attempt();
+    if (deps.trust.wasInspected(k)) return attempt();
     const c = deps.catalogue.current();
     const desktop = c.desktops.find((d) => {
       const endpoint = c.endpoints.find((e) => e.id === d.endpointId);
       return endpoint !== undefined && desktopTarget(endpoint, d).trustKey === k;
     });
-    if (!desktop) return fail('NOT_FOUND', `no desktop in the catalogue is reached at ${k}`);
-    const seen = await inspect(desktop.id);
-    return seen.ok ? attempt() : seen;
+    if (desktop) {
+      const seen = await inspect(desktop.id);
+      return seen.ok ? attempt() : seen;
+    }
+    // A Session Manager's Broker (a Gateway or server is inspected by opening its session).
+    const broker = await deps.sessions?.inspectAt(k).catch(() => undefined);
+    return broker ? attempt() : fail('NOT_FOUND', `no desktop or Session Manager in the catalogue is reached at ${k}`);
   }
 
   // ---- public --------------------------------------------------------------------------------
 
   return {
-    open: (request: { desktopId: string; profileId?: string }): Promise<Result<OpenResult>> =>
-      serial(request.desktopId, () => openNow(request.desktopId, request.profileId)),
+    open: (request: { desktopId: string; profileId?: string; viewer?: boolean }): Promise<Result<OpenResult>> =>
+      serial(request.desktopId, () => openNow(request.desktopId, request.profileId, request.viewer === true)),
 
     close: (desktopId: string): Promise<boolean> =>
       serial(desktopId, async () => {
@@ -577,6 +691,7 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     /** On quit: every tunnel closes; later opens are refused. */
     closeAll: async (): Promise<void> => {
       shuttingDown = true;
+      clearInterval(idleTimer);
       await Promise.allSettled([...queues.values()]);
       await Promise.allSettled([...connections.values()].map(drop));
     },

@@ -172,8 +172,14 @@ describe('explain', () => {
   it('still explains when a source is unusable', async () => {
     const policy = createProxyPolicy({ env: { https_proxy: 'socks5://s:1080' }, resolveSystemProxy: systemSays('DIRECT') });
     const x = await policy.explain(endpoint({ mode: 'env' }), VPCE_URL);
-    expect(x.effective).toEqual({ route: 'none', reason: expect.stringMatching(/^cannot decide: https_proxy: .*SOCKS proxies are not supported/) });
+    expect(x.effective).toEqual({
+      route: 'none',
+      reason: expect.stringMatching(/^cannot decide: https_proxy: .*SOCKS proxies are not supported/),
+      because: { code: 'route.undecided', params: { error: expect.stringMatching(/SOCKS proxies are not supported/) } },
+    });
     expect(x.sources[1].says).toMatch(/^unusable: https_proxy:/);
+    expect(x.sources[1].saysMessage).toMatchObject({ code: 'says.unusable' });
+    expect(x.sources.map((src) => src.saysMessage.code)).toEqual(['says.profile.env', 'says.unusable', 'says.route']);
     expect(x.plainBrowser).toMatchObject({ route: 'DIRECT', wouldIntercept: false });
   });
 });

@@ -82,8 +82,15 @@ describe('TrustStore with the simulator certificate (fetched through inspectCert
     expect(reopened.list()).toEqual([entry]);
     expect(reopened.inspect(key, simCert)).toMatchObject({ state: 'trusted', trusted: entry });
 
-    expect(await reopened.untrust(key)).toBe(true);
-    expect(await reopened.untrust(key)).toBe(false);
+    const removed = await reopened.untrust(key);
+    expect(removed?.persisted?.key).toBe(key);
+    expect(await reopened.untrust(key)).toBeUndefined();
+    expect(reopened.pinsFor(key)).toEqual([]);
+    // Undo puts the pin back, on disk too.
+    await reopened.restore(removed!);
+    expect(reopened.pinsFor(key)).toEqual(removed!.persisted!.fingerprints);
+    expect((await open('sim')).pinsFor(key)).toEqual(removed!.persisted!.fingerprints);
+    await reopened.untrust(key);
     expect((await open('sim')).pinsFor(key)).toEqual([]);
   });
 

@@ -18,6 +18,13 @@ export const TRUST_FILE = 'trust.json';
 /** A certificate ending within this many days (or already ended) is flagged. */
 export const EXPIRY_WARNING_DAYS = 30;
 
+/** The pins one untrust() took away: the persisted one, the one for this session only, or both. */
+export interface RemovedTrust {
+  key: string;
+  persisted?: TrustEntry;
+  session?: TrustEntry;
+}
+
 /** Pin mode without a pin yet: connect once, show the certificate, let the user decide. */
 export interface NeedsFirstUse {
   needs: 'first-use';
@@ -33,8 +40,12 @@ export interface TrustStore {
    * change retires the old certificate. `persist: false` trusts it until quit.
    */
   trust(key: string, fingerprint: string, persist: boolean): Promise<TrustEntry>;
-  /** Forget every pin (persisted and session) for the key. */
-  untrust(key: string): Promise<boolean>;
+  /** Was a certificate shown for the key since start (so `trust()` has one to pin)? */
+  wasInspected(key: string): boolean;
+  /** Forget every pin (persisted and session) for the key; what was removed, so it can be put back. */
+  untrust(key: string): Promise<RemovedTrust | undefined>;
+  /** Puts back what untrust() removed (Settings' Undo). */
+  restore(removed: RemovedTrust): Promise<void>;
   /** Every trusted endpoint; a session pin shadows a persisted one for the same key. */
   list(): TrustEntry[];
   /** sha256/BASE64 fingerprints trusted for the key, session pins first. */
@@ -173,12 +184,25 @@ export async function openTrustStore(opts: TrustStoreOptions): Promise<TrustStor
       return entry;
     },
 
+    wasInspected(key) {
+      return lastPresented.has(parseTrustKey(key).key);
+    },
+
     async untrust(key) {
       const k = parseTrustKey(key).key;
-      const hadSession = session.delete(k);
-      const hadPersisted = persisted.delete(k);
-      if (hadPersisted) await save();
-      return hadSession || hadPersisted;
+      const removed: RemovedTrust = { key: k, ...(persisted.has(k) ? { persisted: persisted.get(k) } : {}), ...(session.has(k) ? { session: session.get(k) } : {}) };
+      session.delete(k);
+      if (persisted.delete(k)) await save();
+      return removed.persisted || removed.session ? removed : undefined;
+    },
+
+    async restore(removed) {
+      const k = parseTrustKey(removed.key).key;
+      if (removed.session) session.set(k, removed.session);
+      if (removed.persisted) {
+        persisted.set(k, removed.persisted);
+        await save();
+      }
     },
 
     list() {

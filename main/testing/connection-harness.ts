@@ -20,6 +20,7 @@ export interface ConnectionHarnessOptions {
   openDesktop?: (launch: DesktopLaunch) => void;
   backoff?: { initialMs: number; maxMs: number };
   timeouts?: { connectMs?: number; handshakeMs?: number };
+  idleCheckMs?: number;
 }
 
 export async function wireConnectionManager(opts: ConnectionHarnessOptions) {
@@ -30,7 +31,7 @@ export async function wireConnectionManager(opts: ConnectionHarnessOptions) {
   const catalogue = createCatalogueService({ store, now: () => new Date(), newId: () => `id${++n}`, secrets });
   const credentials = createProxyCredentials(secrets);
   const manager = createConnectionManager({
-    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent, exportDcv: catalogue.exportDcv },
+    catalogue: { current: () => store.catalogue(), recordRecent: catalogue.recordRecent },
     secrets,
     trust,
     proxy: createProxyPolicy({ env: {} }),
@@ -40,6 +41,7 @@ export async function wireConnectionManager(opts: ConnectionHarnessOptions) {
     emit: opts.emit,
     backoff: opts.backoff ?? { initialMs: 100, maxMs: 800 },
     timeouts: opts.timeouts,
+    idleCheckMs: opts.idleCheckMs,
   });
   return { store, secrets, trust, catalogue, manager };
 }

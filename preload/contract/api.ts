@@ -5,19 +5,27 @@
  * responses are types (main is trusted to produce them).
  */
 import { z } from 'zod';
+import type { Advice, AdviceCode, HintFacts } from '../../tunnel/doctor-hints';
+import type { SummaryCode } from '../../tunnel/doctor-summary';
 import type { CertificateSummary, TunnelErrorCode } from '../../tunnel/errors';
-import type { Diagnosis, DiagnosisStep, TunnelStats } from '../../tunnel/types';
-import { Desktop, Endpoint, Id, Profile, Settings, type Catalogue } from './model';
+import type { Message, MessageParam } from '../../tunnel/messages';
+import type { Diagnosis, DiagnosisStep, DiagnosisStepId, TunnelStats } from '../../tunnel/types';
+import { Desktop, Endpoint, Id, Profile, SessionSource, Settings, type Catalogue } from './model';
 import { CHANNELS, EVENT_NAMES } from './names';
 
 export { CHANNELS, EVENT_NAMES };
+/** Every shape the renderer shows comes from here, once (the renderer imports nothing from tunnel/). */
+export type { Advice, AdviceCode, CertificateSummary, Diagnosis, DiagnosisStep, DiagnosisStepId, HintFacts, Message, MessageParam, SummaryCode, TunnelErrorCode, TunnelStats };
 
 // ---- results -------------------------------------------------------------------------------
 
 export type ApiErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'STORE_ERROR' | 'INTERNAL';
 export interface ApiError {
   code: ApiErrorCode;
+  /** English, for logs and support; the app shows `reason` (or words the code) instead. */
   message: string;
+  /** The same, as data for the user's language. */
+  reason?: Message;
   /** Field-level messages, keyed by dotted path ("route.port"). */
   fields?: Record<string, string>;
 }
@@ -70,13 +78,15 @@ export interface SecretsStatus {
   persistent: boolean;
   /** Why this backend: "keytar loaded; Secret Service answered", "no keychain: kept in memory until you quit". */
   detail: string;
+  /** The same, as data for the user's language. */
+  why?: Message;
 }
 
 export type ConnectionState =
   | { kind: 'connecting'; step: string }
   | { kind: 'open' }
-  | { kind: 'reconnecting'; attempt: number; lastError: { code: TunnelErrorCode; message: string } }
-  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'reconnecting'; attempt: number; lastError: { code: TunnelErrorCode; message: string; params?: Record<string, MessageParam> } }
+  | { kind: 'failed'; code: string; message: string; params?: Record<string, MessageParam> }
   | { kind: 'closed' };
 
 export interface ConnectionInfo {
@@ -89,23 +99,91 @@ export interface ConnectionInfo {
   openedAt: string;
 }
 
-export type OpenResult =
-  | { kind: 'opened'; connection: ConnectionInfo; launchUrl: string; openIn: 'window' | 'browser' | 'dcv-file'; dcvFile?: { fileName: string; text: string } }
+/** Something failed; code and params are what the app words, message and hint the English originals. */
+export interface Failure {
+  code: string;
+  /** The step of the path ('dns' … 'websocket', 'broker-token', 'open', 'export'). */
+  step: string;
+  message: string;
+  params?: Record<string, MessageParam>;
+  hint?: string;
+  advice?: Advice[];
+}
+
+/** Answers that need the user before anything else can happen. */
+export type NeedsUser =
   | { kind: 'needs-trust'; inspection: TrustInspection }
   | { kind: 'certificate-changed'; inspection: TrustInspection }
   | { kind: 'needs-proxy-credentials'; endpointId: string; proxy: string; username?: string; reason: 'missing' | 'rejected' }
-  | { kind: 'failed'; code: string; step: string; message: string; hint?: string };
+  /** A Session Manager source whose Broker client password is not stored yet, or was refused. */
+  | { kind: 'needs-client-password'; sourceId: string; clientId: string; reason: 'missing' | 'rejected' };
+
+export type OpenResult =
+  | {
+      kind: 'opened';
+      connection: ConnectionInfo;
+      launchUrl: string;
+      openIn: 'window' | 'browser' | 'dcv-file';
+      /** For DCV Viewer: the file, when it could not be handed over and carries no Session Manager token. */
+      dcvFile?: { fileName: string; text: string };
+      /** For DCV Viewer: handed over (the file is deleted after a minute; a session's token expires), or not installed. */
+      viewer?: { handedOver: true; name: string; tokenExpires: boolean } | { handedOver: false };
+    }
+  | NeedsUser
+  | ({ kind: 'failed' } & Failure);
+
+// ---- Session Manager -----------------------------------------------------------------------
+
+/** One Broker session as the desktop list shows it. */
+export interface SessionView {
+  /** Its id in the desktop list, recents, favourites and connections: stable per source and session. */
+  key: string;
+  sourceId: string;
+  /** The Broker's session id. */
+  id: string;
+  name: string;
+  owner: string;
+  /** As the Broker writes it: Virtual or Console. */
+  type: string;
+  /** CREATING, READY, DELETING, DELETED or UNKNOWN (anything else is shown as it came). */
+  state: string;
+  substate?: string;
+  stateReason?: string;
+  server: { ip: string; hostname: string; port: string };
+  /** The server's tags. */
+  tags: Record<string, string>;
+  connections?: number;
+  lastDisconnectionTime?: string;
+  creationTime?: string;
+  favourite: boolean;
+  /** Starred or opened before, but no longer listed by the Broker. */
+  gone: boolean;
+}
+
+export interface SourceStatus {
+  sourceId: string;
+  /** Whose sessions it lists and opens (the source's user, or the one signed in to this computer). */
+  user: string;
+  refreshing: boolean;
+  /** While listing: pages read and sessions so far. */
+  progress?: { pages: number; sessions: number };
+  refreshedAt?: string;
+  sessions: SessionView[];
+  /** Why the last refresh failed; the list stays the last good one. */
+  problem?: NeedsUser | ({ kind: 'failed' } & Failure);
+}
 
 export interface ProxyExplanation {
   url: string;
-  /** The route the launcher will use, and why. */
-  effective: { route: string; reason: string };
-  sources: Array<{ source: 'profile' | 'env' | 'system'; says: string; matched?: string }>;
+  /** The route the launcher will use, and why (English; `because` is the same as data). */
+  effective: { route: string; reason: string; because: Message };
+  sources: Array<{ source: 'profile' | 'env' | 'system'; says: string; saysMessage: Message; matched?: string }>;
   /**
    * What a plain browser on this machine would do: "curl works but the browser doesn't".
-   * why: the reason in a few words that do not repeat the route ("the system proxy settings say so").
+   * why: the reason in a few words that do not repeat the route ("the system proxy settings say so");
+   * because: the same as data; explanation: the whole paragraph (`reason`) as data.
    */
-  plainBrowser: { route: string; reason: string; wouldIntercept: boolean; why?: string };
+  plainBrowser: { route: string; reason: string; wouldIntercept: boolean; why?: string; because?: Message; explanation: Message };
 }
 
 export interface ImportPreview {
@@ -113,13 +191,34 @@ export interface ImportPreview {
   endpoints: Endpoint[];
   desktops: Desktop[];
   profiles: Profile[];
-  /** Things to know before applying: "token dropped from export", "row 4 skipped: port 70000". */
+  /**
+   * Things to know before applying, as data for the user's language (`import.dcv.endpointReused`
+   * {name}, `import.dcv.tokenToSecretStore`, …), in order; at most a few of each kind, then
+   * `import.more` {count}. A param named `problem` is itself a code, worded with the same params.
+   */
+  notes: Message[];
+  /**
+   * Lines of the text that were not used (a port table's junk, bad ports, SSH): how many, and
+   * the first few as examples (`import.ports.skipped` {line, problem, …}) — never thousands.
+   */
+  skipped: { count: number; examples: Message[] };
+  /** How many gateway tokens applying would store in the secret store (for new desktops or refreshed ones). */
+  tokens: number;
+  /** The notes, the skipped count and the examples in English: for logs and main's own dialogs; the app shows `notes`. */
   warnings: string[];
 }
 
 // ---- requests --------------------------------------------------------------------------------
 
 const IdOnly = z.object({ id: Id }).strict();
+/**
+ * The most an import's text may hold, in characters (string length): about 1 MB, a catalogue of
+ * thousands of desktops or a port table of every port, and small enough for the dialog and the
+ * parsers to stay responsive. The renderer says so before sending; main's import refuses more
+ * (`import.tooLarge` {chars, limit}). The request schema's own bound is only the transport's ceiling.
+ */
+export const IMPORT_TEXT_LIMIT = 1_000_000;
+
 const ImportRequest = z
   .object({
     format: z.enum(['json', 'dcv', 'ports']),
@@ -147,20 +246,29 @@ export const requests = {
   'import.preview': ImportRequest,
   'import.apply': ImportRequest,
   'export.json': z.object({}).strict(),
-  'export.dcv': z.object({ desktopId: Id }).strict(),
   'trust.inspect': z.object({ desktopId: Id }).strict(),
   'trust.accept': z.object({ key: z.string().min(3).max(300), fingerprint: z.string().min(10).max(200), persist: z.boolean() }).strict(),
   'trust.forget': z.object({ key: z.string().min(3).max(300) }).strict(),
+  'trust.undoForget': z.object({ undoId: z.string().min(1).max(64) }).strict(),
   'trust.list': z.object({}).strict(),
   'secrets.status': z.object({}).strict(),
   'secrets.setProxyPassword': z.object({ endpointId: Id, username: z.string().max(256).regex(/^[^\r\n]*$/), password: z.string().max(1024) }).strict(),
-  'connection.open': z.object({ desktopId: Id, profileId: Id.optional() }).strict(),
+  /** viewer: open it in DCV Viewer (a tunnel that admits the native client, and the .dcv file handed over). */
+  'connection.open': z.object({ desktopId: Id, profileId: Id.optional(), viewer: z.boolean().optional() }).strict(),
   'connection.close': z.object({ desktopId: Id }).strict(),
   'connection.list': z.object({}).strict(),
   'doctor.run': z.object({ desktopId: Id }).strict(),
   'doctor.explainProxy': z.object({ endpointId: Id }).strict(),
   'doctor.report': z.object({ desktopId: Id, format: z.enum(['markdown', 'json']) }).strict(),
   'settings.set': Settings.partial().strict(),
+  'source.save': z.object({ source: SessionSource, clientPassword: z.string().max(1024).optional() }).strict(),
+  'source.delete': IdOnly,
+  'source.setClientPassword': z.object({ sourceId: Id, password: z.string().min(1).max(1024) }).strict(),
+  'sessions.get': z.object({}).strict(),
+  'sessions.refresh': z.object({ sourceId: Id }).strict(),
+  'sessions.create': z.object({ sourceId: Id, name: z.string().trim().min(1).max(120).optional() }).strict(),
+  'sessions.delete': z.object({ key: Id }).strict(),
+  'sessions.setFavourite': z.object({ key: Id, favourite: z.boolean() }).strict(),
 } as const;
 
 export type Channel = keyof typeof requests;
@@ -179,10 +287,10 @@ export interface Responses {
   'import.preview': ImportPreview;
   'import.apply': { endpoints: number; desktops: number; profiles: number };
   'export.json': { fileName: string; text: string };
-  'export.dcv': { fileName: string; text: string };
   'trust.inspect': TrustInspection;
   'trust.accept': TrustEntry;
-  'trust.forget': { removed: boolean };
+  'trust.forget': { removed: boolean; undoId?: string };
+  'trust.undoForget': TrustEntry[];
   'trust.list': TrustEntry[];
   'secrets.status': SecretsStatus;
   'secrets.setProxyPassword': SecretsStatus;
@@ -193,6 +301,15 @@ export interface Responses {
   'doctor.explainProxy': ProxyExplanation;
   'doctor.report': { fileName: string; text: string };
   'settings.set': Settings;
+  'source.save': SessionSource;
+  'source.delete': { undoId: string };
+  'source.setClientPassword': SecretsStatus;
+  'sessions.get': SourceStatus[];
+  'sessions.refresh': SourceStatus;
+  /** The Broker accepted it (CREATING); its progress comes as 'sessions.changed'. */
+  'sessions.create': { kind: 'creating'; session: SessionView } | NeedsUser | ({ kind: 'failed' } & Failure);
+  'sessions.delete': { kind: 'deleting'; session: SessionView } | NeedsUser | ({ kind: 'failed' } & Failure);
+  'sessions.setFavourite': SessionView;
 }
 
 // ---- events (main → renderer) ------------------------------------------------------------------
@@ -202,10 +319,29 @@ export interface Events {
   'connection.changed': ConnectionInfo;
   /** Live stats, throttled to a few per second per connection. rttMs: upstream round trip sample. */
   'connection.stats': { desktopId: string; stats: TunnelStats; rttMs: number | null; at: number };
+  /**
+   * The desktop's server refused its Session Manager token (expired): the tunnel now lands on a
+   * fresh one. Browser mode sends the desktop's tab to this one-time launch URL (a window of the
+   * app is sent there by main itself).
+   */
+  'connection.relaunch': { desktopId: string; launchUrl: string };
   /** A diagnosis step finished (Connect progress and the troubleshooting timeline). */
   'doctor.step': { desktopId: string; step: DiagnosisStep };
   /** The catalogue changed (another window, an import, a deep link). */
   'catalogue.changed': CatalogueView;
+  /** A Session Manager source's list changed (refresh, progress, a session created or deleted). */
+  'sessions.changed': SourceStatus;
+  // The Electron shell's own events (its menu and deep links; browser mode has neither). The shell
+  // holds them until the page has called 'catalogue.get' once: the renderer subscribes before that.
+  /**
+   * File ▸ Import… picked a file: the Import dialog opens with it. A file over IMPORT_TEXT_LIMIT
+   * comes without its text; `refused` says why (bytes: too big to read; chars: too long a text).
+   */
+  'import.file': { fileName: string; text: string } | { fileName: string; refused: { bytes: number } | { chars: number } };
+  /** A deep link (dcv-launcher://connect/<profile>) asks to open this desktop: the renderer's own Connect runs it. */
+  'connect.request': { desktopId: string; profileId?: string };
+  /** A menu item (Help ▸ Troubleshooting) shows one of the launcher's views. */
+  'view.show': { view: 'desktops' | 'connections' | 'troubleshoot' | 'settings' };
 }
 export type EventName = keyof Events;
 

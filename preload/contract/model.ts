@@ -23,12 +23,21 @@ export function isHostName(s: string): boolean {
   return labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
 }
 
-export const HostName = z
-  .string()
+/**
+ * Text as Japanese keyboards type it: full-width letters, digits, dots and colons
+ * (１０．１５０．２４８．１８０, ｖｐｃｅ－…) are the ASCII ones (NFKC), so they validate and are saved as such.
+ */
+const Typed = () => z.string().overwrite((s) => s.normalize('NFKC'));
+
+export const HostName = Typed()
   .trim()
   .toLowerCase()
+  .min(1, 'required')
   .refine(isHostName, 'not a valid host name or IP address');
-export const IpAddress = z.string().trim().refine((s) => isIPv4(s) || isIPv6(s), 'not an IP address');
+export const IpAddress = Typed()
+  .trim()
+  .min(1, 'required')
+  .refine((s) => isIPv4(s) || isIPv6(s), 'not an IP address');
 export const Port = z.number().int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535');
 
 /** A value that ends up in an HTTP header: printable ASCII only, never CR/LF. */
@@ -127,6 +136,86 @@ export const Profile = z
   })
   .strict();
 
+/** One mapping from a Session Manager server to where the endpoint reaches it (NLB port or router prefix). */
+export const ServerRule = z
+  .object({
+    /** The server's Ip or Hostname as the Broker reports it; "*" for every server. */
+    server: z.string().trim().min(1).max(253).refine((s) => s === '*' || isHostName(s), 'must be a server address, a host name or *'),
+    route: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('port'), port: Port }).strict(),
+      /** The path router: https://endpoint:port/<the server's Ip>/ */
+      z.object({ kind: z.literal('prefix'), port: Port.default(8443) }).strict(),
+    ]),
+  })
+  .strict();
+
+export const TagFilter = z.object({ key: z.string().trim().min(1).max(128), value: z.string().trim().max(256) }).strict();
+
+/**
+ * A DCV Session Manager behind an endpoint: its Broker lists the sessions, each open gets a
+ * fresh connection token, and the session is reached through the Connection Gateway or
+ * directly at its server. Every call goes through the endpoint's proxy rule, address override
+ * and certificate pins (the Broker's and the Gateway's per host:port, like a desktop's).
+ * The client password lives in the secret store, never here.
+ */
+export const SessionSource = z
+  .object({
+    id: Id,
+    name: z.string().trim().min(1, 'required').max(120),
+    endpointId: Id,
+    /** The Broker's client API port on the endpoint (client-to-broker-connector-https-port; 8448 in the field). */
+    brokerPort: Port.default(8443),
+    auth: z.discriminatedUnion('kind', [
+      /** OAuth2 client credentials with the Broker as the authorization server. */
+      z.object({ kind: z.literal('broker'), clientId: z.string().trim().min(1, 'required').max(256).regex(/^[^\s:]+$/, 'no spaces or ":"') }).strict(),
+      /** An external authorization server's token URL (client credentials too). */
+      z
+        .object({
+          kind: z.literal('token-url'),
+          tokenUrl: z.string().trim().max(2048).regex(/^https:\/\/[^\s/?#]+(\/[^\s#]*)?$/, 'must be an https:// URL'),
+          clientId: z.string().trim().min(1, 'required').max(256).regex(/^[^\s:]+$/, 'no spaces or ":"'),
+        })
+        .strict(),
+      /** enable-authorization = false on the Broker. */
+      z.object({ kind: z.literal('none') }).strict(),
+    ]),
+    /** Whose sessions to list and open; empty: the user signed in to this computer. */
+    user: z.string().trim().max(256).regex(/^[^\s/]*$/, 'no spaces or "/"').default(''),
+    tagFilters: z.array(TagFilter).max(16).default([]),
+    open: z.discriminatedUnion('via', [
+      /** The Connection Gateway: https://endpoint:port<WebUrlPath>?authToken=…#<session>. */
+      z.object({ via: z.literal('gateway'), port: Port.default(8443) }).strict(),
+      /** Straight to the session's server, by rule (first match wins). */
+      z.object({ via: z.literal('server'), rules: z.array(ServerRule).min(1, 'required').max(256) }).strict(),
+    ]),
+    /** New desktop: what createSessions gets. {user} and {n} in the name pattern. */
+    template: z
+      .object({
+        namePattern: z.string().trim().min(1, 'required').max(120).default('{user}-{n}'),
+        requirements: z.string().trim().max(1024).default(''),
+        maxConcurrentClients: z.number().int().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * A Broker session the user starred or opened: kept so favourites and recents survive a
+ * refresh, and a session that disappeared is shown as gone instead of dropped. `key` is the
+ * id the session has in the desktop list, recents and connections.
+ */
+export const SessionMark = z
+  .object({
+    key: Id,
+    sourceId: Id,
+    sessionId: z.string().min(1).max(256),
+    name: z.string().max(256).default(''),
+    owner: z.string().max(256).default(''),
+    favourite: z.boolean().default(false),
+  })
+  .strict();
+
 export const Recent = z
   .object({
     desktopId: Id,
@@ -140,10 +229,12 @@ export const Settings = z
   .object({
     language: z.enum(['en', 'ja']).default('ja'),
     view: z.enum(['list', 'grid']).default('list'),
+    /** A tunnel nobody has used for this long (its window or tab closed) closes itself; 0: never. */
+    idleCloseMinutes: z.number().int('must be a whole number').min(0).max(1440).default(30),
   })
   .strict();
 
-export const CATALOGUE_VERSION = 1;
+export const CATALOGUE_VERSION = 2;
 
 export const Catalogue = z
   .object({
@@ -151,8 +242,10 @@ export const Catalogue = z
     endpoints: z.array(Endpoint).default([]),
     desktops: z.array(Desktop).default([]),
     profiles: z.array(Profile).default([]),
+    sources: z.array(SessionSource).default([]),
+    sessionMarks: z.array(SessionMark).max(500).default([]),
     recents: z.array(Recent).max(200).default([]),
-    settings: Settings.default({ language: 'ja', view: 'list' }),
+    settings: Settings.default({ language: 'ja', view: 'list', idleCloseMinutes: 30 }),
   })
   .strict();
 
@@ -163,5 +256,9 @@ export type Recent = z.infer<typeof Recent>;
 export type Settings = z.infer<typeof Settings>;
 export type Catalogue = z.infer<typeof Catalogue>;
 export type Route = z.infer<typeof Route>;
+export type SessionSource = z.infer<typeof SessionSource>;
+export type SessionMark = z.infer<typeof SessionMark>;
+export type ServerRule = z.infer<typeof ServerRule>;
+export type TagFilter = z.infer<typeof TagFilter>;
 export type TlsPolicy = z.infer<typeof TlsPolicy>;
 export type ProxyMode = z.infer<typeof ProxyMode>;

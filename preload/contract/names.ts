@@ -16,10 +16,10 @@ export const CHANNELS = [
   'import.preview',
   'import.apply',
   'export.json',
-  'export.dcv',
   'trust.inspect',
   'trust.accept',
   'trust.forget',
+  'trust.undoForget',
   'trust.list',
   'secrets.status',
   'secrets.setProxyPassword',
@@ -30,6 +30,24 @@ export const CHANNELS = [
   'doctor.explainProxy',
   'doctor.report',
   'settings.set',
+  'source.save',
+  'source.delete',
+  'source.setClientPassword',
+  'sessions.get',
+  'sessions.refresh',
+  'sessions.create',
+  'sessions.delete',
+  'sessions.setFavourite',
 ] as const;
 
-export const EVENT_NAMES = ['connection.changed', 'connection.stats', 'doctor.step', 'catalogue.changed'] as const;
+export const EVENT_NAMES = [
+  'connection.changed',
+  'connection.stats',
+  'connection.relaunch',
+  'doctor.step',
+  'catalogue.changed',
+  'sessions.changed',
+  'import.file',
+  'connect.request',
+  'view.show',
+] as const;

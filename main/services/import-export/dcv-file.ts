@@ -4,12 +4,13 @@
  * Read leniently (CRLF, `#`/`;` comments, spaces around `=`, any case for names) with
  * line-numbered errors; written for DCV Viewer to reach a desktop through the launcher's tunnel.
  */
-import type { Desktop } from '../../../preload/contract/model';
-import { readConnectFields, type DcvRead, type RawField } from './dcv-connect';
+import type { Message } from '../../../tunnel/messages';
+import { dcvRead, readConnectFields, type DcvRead, type RawField } from './dcv-connect';
+import { located, note } from './notes';
 
 export function parseDcvFile(text: string): DcvRead {
-  const errors: string[] = [];
-  const warnings: string[] = [];
+  const problems: Message[] = [];
+  const notes: Message[] = [];
   const sections = new Map<string, Map<string, RawField>>();
   let section: Map<string, RawField> | null = null;
 
@@ -17,48 +18,51 @@ export function parseDcvFile(text: string): DcvRead {
     .replace(/^\uFEFF/, '')
     .split(/\r\n|\r|\n/)
     .forEach((raw, index) => {
-      const where = `line ${index + 1}`;
+      const at = { line: index + 1 };
       const line = raw.trim();
       if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
       const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line);
       if (header) {
         const name = header[1].toLowerCase();
-        if (name === '') return void errors.push(`${where}: empty section name "[]"`);
+        if (name === '') return void problems.push(located(at, note('import.problem.emptySection')));
         section = sections.get(name) ?? new Map();
         sections.set(name, section);
         return;
       }
       const eq = line.indexOf('=');
       // The line is not echoed: it may hold a token or a password.
-      if (eq <= 0) return void errors.push(`${where}: expected "name=value", a [section] or a comment`);
+      if (eq <= 0) return void problems.push(located(at, note('import.problem.notKeyValue')));
       const key = line.slice(0, eq).trim().toLowerCase();
-      if (section === null) return void errors.push(`${where}: "${key}" comes before any [section]`);
+      if (section === null) return void problems.push(located(at, note('import.problem.beforeSection', { key: key.slice(0, 40) })));
       let value = line.slice(eq + 1).trim();
       if (value.length >= 2 && value[0] === '"' && value.endsWith('"')) value = value.slice(1, -1);
       const earlier = section.get(key);
-      if (earlier) warnings.push(`${where}: ${key} is set again (first on ${earlier.where}); the last value wins`);
-      section.set(key, { value, where });
+      if (earlier && 'line' in earlier.at) notes.push(note('import.dcv.keyRepeated', { line: at.line, key: key.slice(0, 40), first: earlier.at.line }));
+      section.set(key, { value, at });
     });
 
   const version = sections.get('version');
   const format = version?.get('format');
-  if (!format) warnings.push('no [version] format=1.0 at the top (DCV Viewer refuses such a file); read as format 1.0');
-  else if (format.value !== '1.0') warnings.push(`${format.where}: format ${format.value.slice(0, 20)} is not 1.0; read as 1.0`);
+  if (!format) notes.push(note('import.file.noVersion'));
+  else if (format.value !== '1.0' && 'line' in format.at) notes.push(note('import.dcv.formatUnknown', { line: format.at.line, value: format.value.slice(0, 20) }));
 
   const connect = sections.get('connect');
-  if (!connect) errors.push('no [connect] section: this is not a DCV connection file');
-  if (errors.length > 0) return { ok: false, errors };
+  if (!connect) problems.push(located({ whole: 'file' }, note('import.problem.noConnect')));
+  if (problems.length > 0) return dcvRead({ ok: false, problems });
 
-  const read = readConnectFields(connect!, '[connect]');
+  const read = readConnectFields(connect!, { whole: 'file' });
   if (!read.ok) return read;
-  return { ...read, warnings: [...warnings, ...read.warnings] };
+  return dcvRead({ ok: true, connect: read.connect, notes: [...notes, ...read.notes] });
 }
 
 export interface DcvTunnelExport {
-  desktop: Desktop;
+  /** The desktop's (or session's) name: the file's name and a comment. */
+  name: string;
+  /** Where the DCV page is in the tunnel's path space ("/" or "/dcv/"). */
+  webUrlPath: string;
   /** The port of the desktop's running tunnel on 127.0.0.1. */
   tunnelPort: number;
-  /** For a gateway desktop the route's session id is used when this is absent. */
+  /** A gateway desktop's or Session Manager session's id. */
   sessionId?: string;
   authToken?: string;
   /** SHA-256 of the tunnel's certificate, written as a comment so the user can compare it with the viewer's prompt. */
@@ -76,9 +80,9 @@ const oneLine = (s: string) => s.replace(/[\x00-\x1f\x7f]+/g, ' ');
 
 /** A `.dcv` file that points DCV Viewer at the desktop's running tunnel (host 127.0.0.1). */
 export function exportDcvForTunnel(options: DcvTunnelExport): { fileName: string; text: string } {
-  const { desktop, tunnelPort } = options;
+  const { name, tunnelPort } = options;
   if (!Number.isInteger(tunnelPort) || tunnelPort < 1 || tunnelPort > 65535) throw new Error(`tunnel port ${tunnelPort} must be 1–65535`);
-  const sessionId = options.sessionId ?? (desktop.route.kind === 'gateway' ? desktop.route.sessionId : undefined);
+  const sessionId = options.sessionId;
   for (const [name, value] of [['sessionId', sessionId], ['authToken', options.authToken]] as const) {
     if (value !== undefined && !/^[\x21-\x7e]{1,4096}$/.test(value)) throw new Error(`${name} must be printable characters without spaces or line breaks`);
   }
@@ -86,7 +90,7 @@ export function exportDcvForTunnel(options: DcvTunnelExport): { fileName: string
     '[version]',
     'format=1.0',
     '',
-    `# DCV Viewer connection for "${oneLine(desktop.name)}", written by DCV Launcher.`,
+    `# DCV Viewer connection for "${oneLine(name)}", written by DCV Launcher.`,
     `# It reaches the desktop through the launcher's local tunnel, so it works only while`,
     `# the desktop is open in the launcher. The tunnel shows the launcher's own certificate:`,
     options.tunnelCertificateFingerprint
@@ -95,7 +99,7 @@ export function exportDcvForTunnel(options: DcvTunnelExport): { fileName: string
     '[connect]',
     'host=127.0.0.1',
     `port=${tunnelPort}`,
-    `weburlpath=${desktop.webUrlPath}`,
+    `weburlpath=${options.webUrlPath}`,
     ...(sessionId ? [`sessionid=${sessionId}`] : []),
     ...(options.authToken ? [`authtoken=${options.authToken}`] : []),
     // The tunnel is on this machine: a system proxy must not be asked to reach 127.0.0.1.
@@ -103,7 +107,7 @@ export function exportDcvForTunnel(options: DcvTunnelExport): { fileName: string
     `certificatevalidationpolicy=${options.certificateValidationPolicy ?? 'ask-user'}`,
     '',
   ];
-  return { fileName: `${safeFileName(desktop.name)}.dcv`, text: lines.join('\n') };
+  return { fileName: `${safeFileName(name)}.dcv`, text: lines.join('\n') };
 }
 
 export function safeFileName(name: string): string {

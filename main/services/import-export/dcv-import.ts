@@ -14,17 +14,35 @@
  *   then refreshes the existing desktop's token.
  */
 import { type Catalogue, Desktop, Endpoint, isIPv4, type ProxyMode, type Route } from '../../../preload/contract/model';
+import type { Message } from '../../../tunnel/messages';
 import type { DcvConnect } from './dcv-connect';
-import { findEndpointByHost, findSameDesktop, idAllocator, sameData, type PlanResult } from './plan';
+import { note } from './notes';
+import { buildPlan, failed, findEndpointByHost, findSameDesktop, idAllocator, sameData, type PlanResult } from './plan';
 
 export interface DcvImportOptions {
-  /** Desktop name, e.g. the .dcv file's name without extension. */
+  /** Desktop name, e.g. the .dcv file's name without extension (see desktopNameFromFile). */
   name?: string;
-  /** Warnings from reading the file or link, shown first. */
-  warnings?: string[];
+  /** Notes from reading the file or link, shown first. */
+  notes?: Message[];
 }
 
-function proxyOf(connect: DcvConnect, warnings: string[]): ProxyMode {
+/**
+ * The desktop name a .dcv file gives: its name without folders and without the extension, in
+ * any case (`C:\Users\me\営業デスクトップ.DCV` → "営業デスクトップ"), NFC-normalized (macOS hands
+ * out decomposed names: "デ" as "テ" + U+3099, which looks the same and never matches a search).
+ */
+export function desktopNameFromFile(fileName: string | undefined): string | undefined {
+  if (!fileName) return undefined;
+  const name = fileName
+    .normalize('NFC')
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.dcv$/i, '')
+    .replace(/[\x00-\x1f\x7f]+/g, ' ')
+    .trim();
+  return name === '' ? undefined : name.slice(0, 120).trim();
+}
+
+function proxyOf(connect: DcvConnect, notes: Message[]): ProxyMode {
   const proxy = connect.proxy;
   if (!proxy) return { mode: 'system' };
   switch (proxy.type) {
@@ -37,7 +55,7 @@ function proxyOf(connect: DcvConnect, warnings: string[]): ProxyMode {
       return { mode: 'manual', url: `http://${host}:${proxy.port}`, ...(proxy.user ? { username: proxy.user } : {}) };
     }
     default:
-      warnings.push(`proxytype=${proxy.type} is not supported by the launcher: the endpoint uses the system proxy settings instead`);
+      notes.push(note('import.dcv.proxyTypeUnsupported', { type: proxy.type }));
       return { mode: 'system' };
   }
 }
@@ -51,55 +69,57 @@ function routeOf(connect: DcvConnect): { route: Route; webUrlPath: string } {
   return { route: { kind: 'port', port: connect.port }, webUrlPath: connect.webUrlPath };
 }
 
+/** A name without words in any language (no file name to go by): the host's first label, the port, the session. */
 function defaultName(connect: DcvConnect, route: Route): string {
-  if (route.kind === 'gateway') return `session ${route.sessionId}`;
+  const host = isIPv4(connect.host) || connect.host.includes(':') ? connect.host : connect.host.split('.')[0];
+  if (route.kind === 'gateway') return `${host}:${route.port}#${route.sessionId}`;
   if (route.kind === 'prefix') return route.agent;
-  return `${connect.host.split('.')[0]}:${route.port}`;
+  return `${host}:${route.port}`;
 }
 
+const fieldOf = (issue: { path: PropertyKey[] }) => issue.path.map(String).join('.') || '(top level)';
+
 export function planDcvImport(connect: DcvConnect, current: Catalogue, newId: () => string, options: DcvImportOptions = {}): PlanResult {
-  const warnings = [...(options.warnings ?? [])];
+  const notes = [...(options.notes ?? [])];
   const takeId = idAllocator(current, newId);
   const endpoints: Endpoint[] = [];
 
-  const proxy = proxyOf(connect, warnings);
+  const proxy = proxyOf(connect, notes);
   let endpoint = findEndpointByHost(current, connect.host);
   if (endpoint) {
-    warnings.push(`uses your endpoint "${endpoint.name}" (same host)${sameData(endpoint.proxy, proxy) ? '' : '; its proxy setting is kept, not the file\'s'}`);
+    notes.push(note(sameData(endpoint.proxy, proxy) ? 'import.dcv.endpointReused' : 'import.dcv.endpointReusedProxyKept', { name: endpoint.name }));
   } else {
     const host = connect.host;
     const parsed = Endpoint.safeParse({ id: takeId(), name: host.length <= 60 ? host : host.split('.')[0], host, proxy, tls: { mode: 'pin' } });
-    if (!parsed.success) return { ok: false, message: `cannot make an endpoint of it: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` };
+    if (!parsed.success) return failed([note('import.dcv.endpointInvalid', { field: fieldOf(parsed.error.issues[0]) })]);
     endpoint = parsed.data;
     endpoints.push(endpoint);
   }
-  if (connect.certificateValidationPolicy === 'accept-untrusted') {
-    warnings.push('the file accepts any certificate; the launcher instead asks you to trust this server\'s certificate once and then pins it');
-  }
-  if (connect.user) warnings.push(`user name "${connect.user}" is not kept: DCV's sign-in asks for it`);
+  if (connect.certificateValidationPolicy === 'accept-untrusted') notes.push(note('import.dcv.acceptsAnyCertificate'));
+  if (connect.user) notes.push(note('import.dcv.userNotKept', { user: connect.user.slice(0, 80) }));
 
   const { route, webUrlPath } = routeOf(connect);
-  if (route.kind === 'prefix') warnings.push(`the path /${route.agent}/ is read as the router's prefix for agent ${route.agent}`);
+  if (route.kind === 'prefix') notes.push(note('import.dcv.prefixRead', { agent: route.agent }));
 
   const tokens: Record<string, string> = {};
   const desktops: Desktop[] = [];
   const same = findSameDesktop(current.desktops, { endpointId: endpoint.id, route, webUrlPath });
   if (same) {
-    warnings.push(`this desktop is already here as "${same.name}": not added again`);
+    notes.push(note('import.dcv.duplicate', { name: same.name }));
     if (connect.authToken && route.kind === 'gateway') {
       tokens[same.id] = connect.authToken;
-      warnings.push(`the token of "${same.name}" will be replaced by the file's (kept in the secret store)`);
+      notes.push(note('import.dcv.tokenReplaced', { name: same.name }));
     }
   } else {
     const parsed = Desktop.safeParse({ id: takeId(), name: (options.name?.trim() || defaultName(connect, route)).slice(0, 120), endpointId: endpoint.id, route, webUrlPath });
-    if (!parsed.success) return { ok: false, message: `cannot make a desktop of it: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}` };
+    if (!parsed.success) return failed([note('import.dcv.desktopInvalid', { field: fieldOf(parsed.error.issues[0]) })]);
     desktops.push(parsed.data);
     if (connect.authToken && route.kind === 'gateway') {
       tokens[parsed.data.id] = connect.authToken;
-      warnings.push('the auth token is kept in the secret store, not in the catalogue (gateway tokens often expire: import a fresh file when it does)');
+      notes.push(note('import.dcv.tokenToSecretStore'));
     }
   }
-  if (connect.authToken && route.kind !== 'gateway') warnings.push('the auth token is dropped: only Connection Gateway desktops (with a sessionid) keep one');
+  if (connect.authToken && route.kind !== 'gateway') notes.push(note('import.dcv.tokenDropped'));
 
-  return { ok: true, plan: { preview: { format: 'dcv', endpoints, desktops, profiles: [], warnings }, tokens } };
+  return { ok: true, plan: buildPlan('dcv', { endpoints, desktops, notes, tokens }) };
 }

@@ -6,8 +6,10 @@
  * the export.
  */
 import type { Catalogue, Desktop, Endpoint, Profile } from '../../../preload/contract/model';
+import type { Message } from '../../../tunnel/messages';
 import { readCatalogueText, serializeCatalogue } from '../store/document';
-import { findSameDesktop, idAllocator, sameData, type PlanResult } from './plan';
+import { note } from './notes';
+import { buildPlan, findSameDesktop, idAllocator, sameData, type PlanResult } from './plan';
 
 export function exportCatalogueJson(catalogue: Catalogue, now: Date): { fileName: string; text: string } {
   return { fileName: `dcv-launcher-catalogue-${now.toISOString().slice(0, 10)}.json`, text: serializeCatalogue(catalogue) };
@@ -22,10 +24,13 @@ const withoutIdAndName = ({ id: _id, name: _name, ...rest }: Endpoint) => rest;
  */
 export function planJsonImport(text: string, current: Catalogue, newId: () => string): PlanResult {
   const read = readCatalogueText(text);
-  if (!read.ok) return { ok: false, message: `not a DCV Launcher catalogue: ${read.message}` };
+  if (!read.ok) {
+    // The store words its reason in English; the reason here keeps its language-free facts.
+    return { ok: false, message: `not a DCV Launcher catalogue: ${read.message}`, reason: unreadable(read.message) };
+  }
   const incoming = read.catalogue;
   const takeId = idAllocator(current, newId);
-  const warnings: string[] = [];
+  const notes: Message[] = [];
   let renamed = 0;
   const take = (id: string) => {
     const got = takeId(id);
@@ -39,7 +44,7 @@ export function planJsonImport(text: string, current: Catalogue, newId: () => st
     const same = current.endpoints.find((x) => sameData(withoutIdAndName(x), withoutIdAndName(e)));
     if (same) {
       endpointIds.set(e.id, same.id);
-      warnings.push(`endpoint "${e.name}" is already here as "${same.name}": reused`);
+      notes.push(note('import.json.endpointReused', { name: e.name, as: same.name }));
     } else {
       const id = take(e.id);
       endpointIds.set(e.id, id);
@@ -54,7 +59,7 @@ export function planJsonImport(text: string, current: Catalogue, newId: () => st
     const same = findSameDesktop(current.desktops, { ...d, endpointId });
     if (same) {
       desktopIds.set(d.id, same.id);
-      warnings.push(`desktop "${d.name}" is already here as "${same.name}": skipped`);
+      notes.push(note('import.json.desktopExists', { name: d.name, as: same.name }));
     } else {
       const id = take(d.id);
       desktopIds.set(d.id, id);
@@ -67,14 +72,27 @@ export function planJsonImport(text: string, current: Catalogue, newId: () => st
     const desktopId = desktopIds.get(p.desktopId)!;
     const mapped = { ...p, desktopId };
     if (current.profiles.some((x) => sameData({ ...x, id: p.id }, mapped))) {
-      warnings.push(`profile "${p.name}" is already here: skipped`);
+      notes.push(note('import.json.profileExists', { name: p.name }));
     } else {
       profiles.push({ ...mapped, id: take(p.id) });
     }
   }
 
-  if (renamed > 0) warnings.push(`${renamed} id${renamed === 1 ? ' was' : 's were'} already in use and got new ones`);
-  if (incoming.recents.length > 0) warnings.push('recent connections and settings are not imported');
-  if (endpoints.length + desktops.length + profiles.length === 0) warnings.push('nothing new to import');
-  return { ok: true, plan: { preview: { format: 'json', endpoints, desktops, profiles, warnings }, tokens: {} } };
+  if (renamed > 0) notes.push(note('import.json.idsRenamed', { count: renamed }));
+  if (incoming.recents.length > 0) notes.push(note('import.json.personalNotImported'));
+  return { ok: true, plan: buildPlan('json', { endpoints, desktops, profiles, notes }) };
+}
+
+/**
+ * Why a text is not a catalogue, as data: where the JSON breaks, a newer version, the first bad
+ * field — read from the store's English (an unforeseen wording still gives `import.json.notCatalogue`).
+ */
+function unreadable(detail: string): Message {
+  const syntax = /^line (\d+), column (\d+)/.exec(detail);
+  if (syntax) return note('import.json.syntax', { line: Number(syntax[1]), column: Number(syntax[2]) });
+  const newer = /^version: (\d+) was written by a newer DCV Launcher; this one reads up to version (\d+)/.exec(detail);
+  if (newer) return note('import.json.newerVersion', { version: Number(newer[1]), supported: Number(newer[2]) });
+  const field = /^([\w.]+|\(top level\)): /.exec(detail);
+  if (field) return note('import.json.invalid', { field: field[1].slice(0, 120) });
+  return note('import.json.notCatalogue');
 }

@@ -3,6 +3,7 @@
  * Electron's safeStorage, then memory. The status detail says why, so the UI can tell the
  * user where their proxy password went.
  */
+import { message } from '../../../tunnel/messages';
 import { MemorySecretStore } from './memory';
 import { KeytarSecretStore, probeKeytar, type KeytarLike } from './keytar';
 import { checkSafeStorage, SafeStorageSecretStore, type SafeStorageLike } from './safe-storage';
@@ -49,5 +50,5 @@ export async function chooseSecretStore(opts: ChooseSecretStoreOptions): Promise
     reasons.push('no safeStorage (not running in Electron)');
   }
 
-  return new MemorySecretStore(reasons.join('; '));
+  return new MemorySecretStore(reasons.join('; '), message(opts.safeStorage ? 'secrets.why.memory' : 'secrets.why.memoryNoElectron', { keychain: keychainName() }));
 }

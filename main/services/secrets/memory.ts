@@ -1,10 +1,15 @@
-import { checkSecretKey, type SecretStore, type SecretsStatus } from './secret-store';
+import { message, type Message } from '../../../tunnel/messages';
+import { checkSecretKey, keychainName, type SecretStore, type SecretsStatus } from './secret-store';
 
 /** The last resort: secrets last until the app quits, and the status says so. */
 export class MemorySecretStore implements SecretStore {
   private readonly secrets = new Map<string, string>();
 
-  constructor(private readonly why = 'no keychain or encrypted storage available') {}
+  constructor(
+    private readonly reasons = 'no keychain or encrypted storage available',
+    /** Why, as data: no keychain answered (and, in browser mode and the CLI, no Electron safeStorage either). */
+    private readonly because: Message = message('secrets.why.memory', { keychain: keychainName() }),
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     return this.secrets.get(checkSecretKey(key));
@@ -16,6 +21,6 @@ export class MemorySecretStore implements SecretStore {
     return this.secrets.delete(checkSecretKey(key));
   }
   status(): SecretsStatus {
-    return { backend: 'memory', persistent: false, detail: `${this.why}: keeping secrets in memory until you quit` };
+    return { backend: 'memory', persistent: false, detail: `${this.reasons}: keeping secrets in memory until you quit`, why: this.because };
   }
 }

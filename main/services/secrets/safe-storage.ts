@@ -4,6 +4,7 @@
  * may import electron.
  */
 import { readJsonFile, writeJsonFileAtomic } from '../json-file';
+import { message } from '../../../tunnel/messages';
 import { checkSecretKey, errorMessage, type SecretStore, type SecretsStatus } from './secret-store';
 
 /** Electron's `safeStorage` shape. */
@@ -78,7 +79,7 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   status(): SecretsStatus {
-    return { backend: 'safeStorage', persistent: true, detail: this.detail };
+    return { backend: 'safeStorage', persistent: true, detail: this.detail, why: message('secrets.why.safeStorage', { file: this.filePath }) };
   }
 
   private load(): Promise<Map<string, string>> {

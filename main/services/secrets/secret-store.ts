@@ -17,16 +17,18 @@ export interface SecretStore {
 /** The keytar service name (the "where" shown in Keychain Access / Seahorse / Credential Manager). */
 export const SERVICE_NAME = 'dcv-launcher';
 
-const KEY = /^(proxy|token):[A-Za-z0-9_-]{1,64}$/;
+const KEY = /^(proxy|token|broker):[A-Za-z0-9_-]{1,64}$/;
 
-/** Keys are `proxy:<endpointId>` and `token:<desktopId>`; anything else is a programming error. */
+/** Keys are `proxy:<endpointId>`, `token:<desktopId>` and `broker:<sourceId>`; anything else is a programming error. */
 export function checkSecretKey(key: string): string {
-  if (!KEY.test(key)) throw new Error(`secret key "${key}" must look like proxy:<endpointId> or token:<desktopId>`);
+  if (!KEY.test(key)) throw new Error(`secret key "${key}" must look like proxy:<endpointId>, token:<desktopId> or broker:<sourceId>`);
   return key;
 }
 
 export const proxySecretKey = (endpointId: string): string => checkSecretKey(`proxy:${endpointId}`);
 export const tokenSecretKey = (desktopId: string): string => checkSecretKey(`token:${desktopId}`);
+/** A Session Manager source's Broker client password. */
+export const brokerSecretKey = (sourceId: string): string => checkSecretKey(`broker:${sourceId}`);
 
 /** The platform's name for what keytar talks to, for status messages. */
 export function keychainName(platform: NodeJS.Platform = process.platform): string {

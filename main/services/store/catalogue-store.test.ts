@@ -2,7 +2,7 @@ import * as realFs from 'node:fs/promises';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Catalogue } from '../../../preload/contract/model';
+import { Catalogue, CATALOGUE_VERSION } from '../../../preload/contract/model';
 import type { StoreFs } from './atomic-write';
 import { CATALOGUE_FILE, emptyCatalogue, openCatalogueStore } from './catalogue-store';
 import { serializeCatalogue } from './document';
@@ -86,7 +86,7 @@ describe('CatalogueStore: a broken file is kept aside, never overwritten', () =>
     },
     { name: 'unknown field', text: valid.replace('"name": "Tokyo VPC endpoint"', '"name": "x", "colour": "red"'), message: 'endpoints.0.colour: unknown field' },
     { name: 'bad host name', text: valid.replace(VPCE, 'bad_host..example'), message: 'endpoints.0.host: not a valid host name' },
-    { name: 'a newer version', text: valid.replace('"version": 1', '"version": 7'), message: 'version: 7 was written by a newer DCV Launcher' },
+    { name: 'a newer version', text: valid.replace('"version": 2', '"version": 7'), message: 'version: 7 was written by a newer DCV Launcher' },
     { name: 'not an object', text: '[]\n', message: 'must hold a JSON object' },
     { name: 'a desktop pointing at no endpoint', text: valid.replace('"endpointId": "ep1"', '"endpointId": "gone"'), message: 'desktops.0.endpointId: no endpoint "gone"' },
     { name: 'a duplicate id', text: valid.replace('"id": "d2"', '"id": "d1"'), message: 'desktops.1.id: "d1" is used twice' },
@@ -186,13 +186,14 @@ describe('CatalogueStore: migrations', () => {
     ],
   };
 
-  it('reads a version-0 file (no version field, flat desktop ports) as version 1', async () => {
+  it('reads a version-0 file (no version field, flat desktop ports) as the current version', async () => {
     const text = JSON.stringify(v0, null, 2);
     await writeFile(file(), text);
     const store = await open();
     expect(store.problem()).toBeNull();
     const c = store.catalogue();
-    expect(c.version).toBe(1);
+    expect(c.version).toBe(CATALOGUE_VERSION);
+    expect(c.sources).toEqual([]);
     expect(c.endpoints.map((e) => e.proxy)).toEqual([{ mode: 'manual', url: 'http://proxy.corp.example:8080' }, { mode: 'direct' }]);
     expect(c.desktops.map((d) => [d.route, d.webUrlPath, d.favourite])).toEqual([
       [{ kind: 'port', port: 50001 }, '/', true],
@@ -202,7 +203,7 @@ describe('CatalogueStore: migrations', () => {
     // Loading does not rewrite the file; the first save does, keeping the v0 bytes as the backup.
     expect(await readFile(file(), 'utf8')).toBe(text);
     await store.save(c);
-    expect(JSON.parse(await readFile(file(), 'utf8')).version).toBe(1);
+    expect(JSON.parse(await readFile(file(), 'utf8')).version).toBe(CATALOGUE_VERSION);
     expect(await readFile(file() + '.bak', 'utf8')).toBe(text);
   });
 

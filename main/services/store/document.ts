@@ -36,7 +36,7 @@ export function validateCatalogue(doc: unknown): { ok: true; catalogue: Catalogu
   if (!valid.success) return { ok: false, message: describeIssues(valid.error) };
   const c = valid.data;
   const problems: string[] = [];
-  const unique = (kind: 'endpoints' | 'desktops' | 'profiles') => {
+  const unique = (kind: 'endpoints' | 'desktops' | 'profiles' | 'sources') => {
     const seen = new Set<string>();
     c[kind].forEach((item, i) => {
       if (seen.has(item.id)) problems.push(`${kind}.${i}.id: "${item.id}" is used twice`);
@@ -47,9 +47,18 @@ export function validateCatalogue(doc: unknown): { ok: true; catalogue: Catalogu
   const endpoints = unique('endpoints');
   const desktops = unique('desktops');
   unique('profiles');
+  const sources = unique('sources');
   c.desktops.forEach((d, i) => endpoints.has(d.endpointId) || problems.push(`desktops.${i}.endpointId: no endpoint "${d.endpointId}"`));
   c.profiles.forEach((p, i) => desktops.has(p.desktopId) || problems.push(`profiles.${i}.desktopId: no desktop "${p.desktopId}"`));
-  c.recents.forEach((r, i) => desktops.has(r.desktopId) || problems.push(`recents.${i}.desktopId: no desktop "${r.desktopId}"`));
+  c.sources.forEach((s, i) => endpoints.has(s.endpointId) || problems.push(`sources.${i}.endpointId: no endpoint "${s.endpointId}"`));
+  const marks = new Set<string>();
+  c.sessionMarks.forEach((m, i) => {
+    if (marks.has(m.key) || desktops.has(m.key)) problems.push(`sessionMarks.${i}.key: "${m.key}" is used twice`);
+    if (!sources.has(m.sourceId)) problems.push(`sessionMarks.${i}.sourceId: no source "${m.sourceId}"`);
+    marks.add(m.key);
+  });
+  // A recent is a desktop's or a Broker session's (by its mark).
+  c.recents.forEach((r, i) => desktops.has(r.desktopId) || marks.has(r.desktopId) || problems.push(`recents.${i}.desktopId: no desktop "${r.desktopId}"`));
   if (problems.length > 0) return { ok: false, message: problems.slice(0, 3).join('; ') + (problems.length > 3 ? ` (and ${problems.length - 3} more)` : '') };
   return { ok: true, catalogue: c };
 }

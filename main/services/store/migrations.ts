@@ -8,7 +8,9 @@
  *     desktops:  [{ id, name, endpointId, port, agent?, sessionId?, path?, favourite? }] }
  * where a desktop with `sessionId` went through a Connection Gateway and one with `agent`
  * through the nginx path router.
- * Version 1: the current model (preload/contract/model.ts), with routes, profiles, recents, settings.
+ * Version 1: routes, profiles, recents, settings.
+ * Version 2: the current model (preload/contract/model.ts): Session Manager sources and the
+ *   sessions the user starred or opened (sessionMarks). Nothing of version 1 changes shape.
  */
 import { CATALOGUE_VERSION } from '../../../preload/contract/model';
 
@@ -48,7 +50,9 @@ const v0ToV1 = (doc: Doc): Doc => {
   };
 };
 
-export const MIGRATIONS: ReadonlyArray<(doc: Doc) => Doc> = [v0ToV1];
+const v1ToV2 = (doc: Doc): Doc => ({ ...doc, version: 2, sources: doc.sources ?? [], sessionMarks: doc.sessionMarks ?? [] });
+
+export const MIGRATIONS: ReadonlyArray<(doc: Doc) => Doc> = [v0ToV1, v1ToV2];
 
 if (MIGRATIONS.length !== CATALOGUE_VERSION) {
   throw new Error(`catalogue migrations reach version ${MIGRATIONS.length}, the model is version ${CATALOGUE_VERSION}`);
