@@ -8,11 +8,13 @@ import type { LauncherApi } from '../../preload/contract/api';
 import { createI18nStore, type I18nState } from '../i18n/store';
 import type { Lang } from '../i18n/translate';
 import { createCatalogueStore, type CatalogueState } from '../features/catalogue/store';
-import { createConnectStore, defaultOpenTab, type ConnectState } from '../features/connect/store';
+import { createConnectStore, type ConnectState } from '../features/connect/store';
+import { browserTabs, type DesktopTabs } from '../features/connect/tabs';
 import { createConnectionsStore, type ConnectionsState } from '../features/connections/store';
 import { createBrowseStore, type BrowseState } from '../features/desktops/store';
 import { createDoctorStore, type DoctorState } from '../features/doctor/store';
 import { createEditorsStore, type EditorsState } from '../features/editors/store';
+import { createSessionsStore, type SessionsState } from '../features/sessions/store';
 import { createSettingsStore, type SettingsState } from '../features/settings/store';
 import { createToastsStore, type ToastsState } from '../features/toasts/store';
 import { createNavStore, type NavState } from './nav';
@@ -28,6 +30,7 @@ export interface Stores {
   doctor: StoreApi<DoctorState>;
   connections: StoreApi<ConnectionsState>;
   settings: StoreApi<SettingsState>;
+  sessions: StoreApi<SessionsState>;
 }
 
 export interface Services {
@@ -39,13 +42,15 @@ export interface Services {
 
 export interface ServicesOptions {
   lang?: Lang;
-  openTab?: (url: string) => boolean;
+  /** Browser mode's desktop tabs (tests pass a fake). */
+  tabs?: DesktopTabs;
 }
 
 export function createServices(api: LauncherApi, options: ServicesOptions = {}): Services {
   const i18n = createI18nStore(options.lang);
   const toasts = createToastsStore();
   const catalogue = createCatalogueStore(api, i18n, toasts);
+  const sessions = createSessionsStore(api);
   const stores: Stores = {
     i18n,
     toasts,
@@ -53,10 +58,11 @@ export function createServices(api: LauncherApi, options: ServicesOptions = {}):
     catalogue,
     browse: createBrowseStore(),
     editors: createEditorsStore(),
-    connect: createConnectStore({ api, catalogue, openTab: options.openTab ?? defaultOpenTab }),
-    doctor: createDoctorStore(api, catalogue),
+    connect: createConnectStore({ api, catalogue, sessions, tabs: options.tabs ?? browserTabs() }),
+    doctor: createDoctorStore(api, catalogue, sessions),
     connections: createConnectionsStore(api),
-    settings: createSettingsStore(api),
+    settings: createSettingsStore(api, toasts),
+    sessions,
   };
   return {
     api,
@@ -73,10 +79,26 @@ export function createServices(api: LauncherApi, options: ServicesOptions = {}):
           stores.connections.getState().onChanged(info);
         }),
         api.on('connection.stats', (event) => stores.connections.getState().onStats(event)),
+        api.on('connection.relaunch', ({ desktopId, launchUrl }) => stores.connect.getState().onRelaunch(desktopId, launchUrl)),
+        api.on('sessions.changed', (status) => {
+          sessions.getState().onChanged(status);
+          stores.connect.getState().onSessions(status);
+        }),
+        // The Electron shell's own: File ▸ Import…, a deep link, Help ▸ Troubleshooting.
+        api.on('import.file', (file) => stores.editors.getState().show({ kind: 'import', file })),
+        api.on('connect.request', ({ desktopId, profileId }) => void stores.connect.getState().start(desktopId, profileId)),
+        api.on('view.show', ({ view }) => stores.nav.getState().go(view)),
       ];
+      // Only now, every event subscribed: the shell holds its own events until this first catalogue.get.
       void catalogue.getState().load();
+      void sessions.getState().load();
       void stores.connections.getState().refresh();
-      return () => off.forEach((unsubscribe) => unsubscribe());
+      // Browser mode: whether each desktop's tab is still open (the user may close it any time).
+      const tabsTimer = api.mode === 'browser' ? setInterval(() => stores.connect.getState().refreshTabs(), 2_000) : undefined;
+      return () => {
+        clearInterval(tabsTimer);
+        off.forEach((unsubscribe) => unsubscribe());
+      };
     },
   };
 }

@@ -20,7 +20,7 @@ describe('dictionaries', () => {
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
     const copied = (Object.keys(en) as Array<keyof typeof en>).filter((k) => ja[k] === en[k] && /[a-z]{4,}/.test(en[k]) && !japanese.test(ja[k]));
     // Product names and samples may stay as they are.
-    expect(copied.sort()).toEqual(['app.title', 'cert.sha256b64', 'desktop.route.gateway']);
+    expect(copied.sort()).toEqual(['app.title', 'cert.sha256b64', 'desktop.route.gateway', 'place.source', 'sessions.kind']);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

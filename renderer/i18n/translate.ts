@@ -1,5 +1,6 @@
 import { en } from './en';
 import { ja } from './ja';
+import { PLACES } from './places';
 
 export type MessageKey = keyof typeof en;
 export type Lang = 'en' | 'ja';
@@ -16,9 +17,24 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  const text = dictionaries[lang][key] ?? en[key] ?? key;
+  const text = placesIn(lang, dictionaries[lang][key] ?? en[key] ?? key);
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * `{ui:endpoint.addressOverride}` in a text names a control of the app by its place: the
+ * labels on the way to it, as the user sees them ("Endpoint → Connect to this address
+ * instead"), in the same language — so a hint never names a control that does not exist.
+ */
+function placesIn(lang: Lang, text: string): string {
+  if (!text.includes('{ui:')) return text;
+  return text.replace(/\{ui:([\w.-]+)\}/g, (whole, ref: string) => {
+    const path = PLACES[ref];
+    if (!path) return whole;
+    const labels = path.map((k) => dictionaries[lang][k]).join(' → ');
+    return lang === 'ja' ? `「${labels}」` : `“${labels}”`;
+  });
 }
 
 export function localeOf(lang: Lang): string {

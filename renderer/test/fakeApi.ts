@@ -4,9 +4,11 @@
  * like main's), records every call, and lets a test script answers and push events.
  * Never imported by the app.
  */
-import type { CertificateSummary } from '../../tunnel/errors';
 import {
   parseRequest,
+  type CertificateSummary,
+  type SessionView,
+  type SourceStatus,
   type CatalogueView,
   type Channel,
   type EventName,
@@ -17,13 +19,15 @@ import {
   type Result,
   type TrustInspection,
 } from '../../preload/contract/api';
-import type { Catalogue, Desktop, Endpoint, Profile } from '../../preload/contract/model';
+import type { Catalogue, Desktop, Endpoint, Profile, SessionSource, Settings } from '../../preload/contract/model';
 
 type Handler<C extends Channel> = (request: Request<C>) => Result<Responses[C]> | Promise<Result<Responses[C]>>;
 
 export interface FakeApi extends LauncherApi {
   calls: Array<{ channel: Channel; request: unknown }>;
   view: CatalogueView;
+  /** What sessions.get and sessions.refresh answer, by source. */
+  sessions: Record<string, SourceStatus>;
   /** Replace the answer of one channel. */
   handle<C extends Channel>(channel: C, handler: Handler<C>): void;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -72,6 +76,41 @@ export function profile(over: Partial<Profile> = {}): Profile {
   };
 }
 
+export function source(over: Partial<SessionSource> = {}): SessionSource {
+  return {
+    id: 'sm1',
+    name: 'Tokyo Session Manager',
+    endpointId: 'ep1',
+    brokerPort: 8448,
+    auth: { kind: 'broker', clientId: 'launcher' },
+    user: '',
+    tagFilters: [],
+    open: { via: 'gateway', port: 8443 },
+    ...over,
+  };
+}
+
+export function sessionView(over: Partial<SessionView> = {}): SessionView {
+  return {
+    key: 's-AAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    sourceId: 'sm1',
+    id: 'session-1',
+    name: 'CAD desktop',
+    owner: 'alice',
+    type: 'VIRTUAL',
+    state: 'READY',
+    server: { ip: '10.150.248.180', hostname: 'agent1.corp', port: '8443' },
+    tags: { os: 'linux' },
+    favourite: false,
+    gone: false,
+    ...over,
+  };
+}
+
+export function sourceStatus(over: Partial<SourceStatus> = {}): SourceStatus {
+  return { sourceId: 'sm1', user: 'alice', refreshing: false, refreshedAt: '2026-12-06T00:00:00.000Z', sessions: [], ...over };
+}
+
 export function certificate(over: Partial<CertificateSummary> = {}): CertificateSummary {
   return {
     subject: 'CN=dcv-gateway',
@@ -100,19 +139,25 @@ export function inspection(over: Partial<TrustInspection> = {}): TrustInspection
   };
 }
 
-export function catalogueOf(over: Partial<Catalogue> = {}): Catalogue {
+/** A catalogue for a test: anything not given is empty; settings are the defaults with the test's over them. */
+export type CatalogueOver = Partial<Omit<Catalogue, 'settings'>> & { settings?: Partial<Settings> };
+
+export function catalogueOf(over: CatalogueOver = {}): Catalogue {
+  const { settings, ...rest } = over;
   return {
-    version: 1,
+    version: 2,
+    sources: [],
+    sessionMarks: [],
     endpoints: [],
     desktops: [],
     profiles: [],
     recents: [],
-    settings: { language: 'en', view: 'list' },
-    ...over,
+    ...rest,
+    settings: { language: 'en', view: 'list', idleCloseMinutes: 30, ...settings },
   };
 }
 
-export function createFakeApi(catalogue: Partial<Catalogue> = {}, mode: 'electron' | 'browser' = 'electron'): FakeApi {
+export function createFakeApi(catalogue: CatalogueOver = {}, mode: 'electron' | 'browser' = 'electron'): FakeApi {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const handlers = new Map<Channel, Handler<Channel>>();
   const undo = new Map<string, Catalogue>();
@@ -122,6 +167,7 @@ export function createFakeApi(catalogue: Partial<Catalogue> = {}, mode: 'electro
     mode,
     calls: [],
     view: { catalogue: catalogueOf(catalogue), problem: null, health: {}, desktopsWithToken: [] },
+    sessions: {},
     async invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Result<Responses[C]>> {
       fake.calls.push({ channel, request: structuredClone(request) });
       const custom = handlers.get(channel) as Handler<C> | undefined;
@@ -213,6 +259,17 @@ export function createFakeApi(catalogue: Partial<Catalogue> = {}, mode: 'electro
         return ok({ removed: true });
       case 'connection.list':
         return ok([]);
+      case 'sessions.get':
+        return ok(Object.values(fake.sessions));
+      case 'sessions.refresh': {
+        const status = fake.sessions[r.sourceId as string];
+        return status ? ok(status) : fail('NOT_FOUND', `no source "${String(r.sourceId)}"`);
+      }
+      case 'source.save': {
+        const saved = r.source as SessionSource;
+        fake.view.catalogue = { ...cat(), sources: upsert(cat().sources, saved) };
+        return ok(saved);
+      }
       case 'connection.close':
         return ok({ closed: true });
       default:

@@ -1,4 +1,4 @@
-import type { CertificateSummary } from '../../tunnel/errors';
+import type { CertificateSummary } from '../../preload/contract/api';
 import { useLang, useT } from '../i18n/useT';
 import { formatDateTime } from './format';
 

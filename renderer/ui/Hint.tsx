@@ -1,28 +1,22 @@
-import { isMessageKey } from '../i18n/translate';
-import { useLang, useT } from '../i18n/useT';
+import type { Advice } from '../../preload/contract/api';
+import { wordAdvice } from '../i18n/wording';
+import { useWords } from '../i18n/wording/useWords';
+import { Rich } from './Rich';
 
 /**
- * Main writes hints in English, with the specifics (a host, a dcv.conf line). In Japanese the
- * hint for the code comes first and main's original stays one click away.
+ * What to change, worded in the user's language from main's advice (one per warning or failure
+ * code, in the order of main's English hint, which the caller keeps behind <Original>).
  */
-export function Hint({ code, hint }: { code: string; hint?: string }) {
-  const t = useT();
-  const lang = useLang();
-  const key = `hint.${code}`;
-  const translated = isMessageKey(key) ? t(key) : null;
-  if (lang === 'en' || !translated) {
-    const text = hint ?? translated;
-    return text ? <p className="hint">{text}</p> : null;
-  }
+export function Hint({ advice }: { advice?: readonly Advice[] }) {
+  const w = useWords();
+  if (!advice || advice.length === 0) return null;
   return (
     <div className="hint">
-      <p>{translated}</p>
-      {hint && (
-        <details className="hint-original">
-          <summary>{t('hint.original')}</summary>
-          <p lang="en">{hint}</p>
-        </details>
-      )}
+      {advice.map((a, i) => (
+        <p key={`${a.code}-${i}`} data-advice={a.code}>
+          <Rich text={wordAdvice(w, a)} />
+        </p>
+      ))}
     </div>
   );
 }

@@ -2,7 +2,7 @@
  * A modal dialog: focus moves in (to `initialFocus` or the first control), Tab stays inside,
  * Escape cancels, and focus goes back where it was when the dialog closes.
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 
 const FOCUSABLE =
@@ -58,8 +58,17 @@ export function Modal({ title, onClose, children, tone = 'normal', size = 'norma
     }
   }
 
+  // A click on the dimmed background keeps the keyboard in the dialog (Esc still cancels, Tab
+  // still cycles inside): focus goes back to the dialog instead of the page behind it.
+  function onBackdropMouseDown(e: MouseEvent<HTMLDivElement>) {
+    if (e.target === e.currentTarget) {
+      e.preventDefault();
+      dialog.current?.focus();
+    }
+  }
+
   return createPortal(
-    <div className="modal-backdrop">
+    <div className="modal-backdrop" onMouseDown={onBackdropMouseDown}>
       <div
         ref={dialog}
         role={tone === 'danger' ? 'alertdialog' : 'dialog'}

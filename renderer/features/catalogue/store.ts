@@ -9,7 +9,7 @@ import type { I18nState } from '../../i18n/store';
 import type { MessageKey } from '../../i18n/translate';
 import type { ToastsState } from '../toasts/store';
 
-export type ItemKind = 'endpoint' | 'desktop' | 'profile';
+export type ItemKind = 'endpoint' | 'desktop' | 'profile' | 'source';
 
 export interface CatalogueState {
   view: CatalogueView | null;
@@ -30,6 +30,7 @@ const DELETED: Record<ItemKind, MessageKey> = {
   endpoint: 'toast.deleted.endpoint',
   desktop: 'toast.deleted.desktop',
   profile: 'toast.deleted.profile',
+  source: 'toast.deleted.source',
 };
 
 export function createCatalogueStore(api: LauncherApi, i18n: StoreApi<I18nState>, toasts: StoreApi<ToastsState>) {

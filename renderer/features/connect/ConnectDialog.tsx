@@ -1,7 +1,10 @@
 import { useActions, useFeature } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Modal } from '../../ui/Modal';
+import { useDesktopName, useSourceName } from '../sessions/names';
 import { ChangedCertDialog } from './ChangedCertDialog';
+import { ClientPasswordDialog } from './ClientPasswordDialog';
+import { CreatingNotice } from './CreatingNotice';
 import { ConnectProgress } from './ConnectProgress';
 import { FailedNotice } from './FailedNotice';
 import { OpenedNotice } from './OpenedNotice';
@@ -12,15 +15,18 @@ import { TrustDialog } from './TrustDialog';
 export function ConnectDialog() {
   const t = useT();
   const session = useFeature('connect', (s) => s.session);
-  const name = useFeature('catalogue', (s) => s.view?.catalogue.desktops.find((d) => d.id === session?.desktopId)?.name ?? session?.desktopId ?? '');
+  const desktopName = useDesktopName(session?.desktopId || undefined);
+  const sourceName = useSourceName(session && session.job.kind !== 'open' ? session.job.sourceId : undefined);
   const connect = useActions('connect');
   if (!session) return null;
-  const { phase } = session;
+  const { phase, job } = session;
+  // Trust and passwords asked for while listing or creating are the source's Broker's.
+  const name = job.kind === 'open' ? desktopName : sourceName;
   switch (phase.kind) {
     case 'progress':
       return (
-        <Modal key="progress" title={t('connect.title', { name })} onClose={connect.dismiss}>
-          <ConnectProgress session={session} />
+        <Modal key="progress" title={job.kind === 'open' ? t('connect.title', { name }) : job.kind === 'refresh' ? t('sessions.listingTitle', { name }) : t('sessions.creatingTitle', { name })} onClose={connect.dismiss}>
+          {job.kind === 'open' ? <ConnectProgress session={session} /> : <p role="status">{t('sessions.askingBroker')}</p>}
           <div className="modal-actions">
             <button type="button" className="btn" onClick={connect.dismiss}>
               {t('connect.hide')}
@@ -34,6 +40,24 @@ export function ConnectDialog() {
       return <ChangedCertDialog key="changed" inspection={phase.inspection} busy={phase.busy} name={name} />;
     case 'credentials':
       return <ProxyCredentialsDialog key="credentials" phase={phase} />;
+    case 'client-password':
+      return <ClientPasswordDialog key="client-password" phase={phase} />;
+    case 'creating':
+      return <CreatingNotice key="creating" session={phase.session} />;
+    case 'already-open':
+      return (
+        <Modal key="already-open" title={t('opened.title', { name })} onClose={connect.dismiss}>
+          <p role="status">{t('opened.alreadyOpen', { name })}</p>
+          <div className="modal-actions">
+            <button type="button" className="btn" onClick={() => void connect.reopen()}>
+              {t('opened.openAgain')}
+            </button>
+            <button type="button" className="btn btn-primary" onClick={connect.dismiss}>
+              {t('action.close')}
+            </button>
+          </div>
+        </Modal>
+      );
     case 'opened':
       return <OpenedNotice key="opened" result={phase.result} tabOpened={phase.tabOpened} name={name} />;
     case 'failed':

@@ -1,11 +1,12 @@
 import { useActions } from '../../app/services';
 import { useT } from '../../i18n/useT';
-import { Hint } from '../../ui/Hint';
+import { FailureText } from '../../ui/FailureText';
 import { Modal } from '../../ui/Modal';
 import { useTroubleshoot } from '../doctor/useTroubleshoot';
 import type { Failure } from './store';
 import { stepLabel } from './steps';
 
+/** A connection that could not open: what failed and what to change, worded; main's English one click away. */
 export function FailedNotice({ failure, desktopId, name }: { failure: Failure; desktopId: string; name: string }) {
   const t = useT();
   const connect = useActions('connect');
@@ -17,10 +18,8 @@ export function FailedNotice({ failure, desktopId, name }: { failure: Failure; d
         <code className="badge badge-fail">{failure.code}</code>
         {step && <span className="muted"> {t('failed.atStep', { step: t(step) })}</span>}
       </p>
-      <p className="failure-message" lang="en">
-        {failure.message}
-      </p>
-      <Hint code={failure.code} hint={failure.hint} />
+      {/* The code is in the badge above. */}
+      <FailureText failure={failure} showCode={false} />
       <div className="modal-actions">
         <button type="button" className="btn" onClick={connect.dismiss}>
           {t('action.close')}

@@ -6,7 +6,8 @@ import { Modal } from '../../ui/Modal';
 import type { Opened } from './store';
 
 function messageFor(mode: 'electron' | 'browser', result: Opened, tabOpened: boolean): MessageKey {
-  if (result.openIn === 'dcv-file') return 'opened.dcvFile';
+  if (result.viewer?.handedOver) return result.viewer.tokenExpires ? 'opened.viewerToken' : 'opened.viewer';
+  if (result.openIn === 'dcv-file') return result.dcvFile ? 'opened.dcvFile' : 'opened.noViewer';
   if (mode === 'browser') return tabOpened ? 'opened.tab' : 'opened.tabBlocked';
   return result.openIn === 'browser' ? 'opened.browser' : 'opened.window';
 }
@@ -18,7 +19,8 @@ export function OpenedNotice({ result, tabOpened, name }: { result: Opened; tabO
   const showLink = api.mode === 'browser' && result.openIn !== 'dcv-file';
   return (
     <Modal title={t('opened.title', { name })} onClose={connect.dismiss}>
-      <p role="status">{t(messageFor(api.mode, result, tabOpened))}</p>
+      <p role="status">{t(messageFor(api.mode, result, tabOpened), { viewer: result.viewer?.handedOver ? result.viewer.name : '' })}</p>
+      {result.openIn === 'dcv-file' && !result.viewer?.handedOver && <p className="muted">{t('opened.getViewer')}</p>}
       <div className="modal-actions">
         {result.dcvFile && (
           <button

@@ -3,6 +3,7 @@ import { useActions } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
+import { MemoryOnlyNote } from '../settings/MemoryOnlyNote';
 import type { Phase } from './store';
 
 type CredentialsPhase = Extract<Phase, { kind: 'credentials' }>;
@@ -37,6 +38,7 @@ export function ProxyCredentialsDialog({ phase }: { phase: CredentialsPhase }) {
         <Field label={t('proxyAuth.username')}>
           {(p) => <input {...p} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />}
         </Field>
+        <MemoryOnlyNote />
         <Field label={t('proxyAuth.password')} hint={t('proxyAuth.passwordHint')}>
           {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>

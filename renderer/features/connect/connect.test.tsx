@@ -1,8 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo, OpenResult } from '../../../preload/contract/api';
 import { certificate, createFakeApi, desktop, endpoint, fail, inspection, ok } from '../../test/fakeApi';
-import { renderApp } from '../../test/render';
+import { fakeTabs, renderApp } from '../../test/render';
 
 const catalogue = { endpoints: [endpoint()], desktops: [desktop({ id: 'd1', name: 'Agent 1' })] };
 
@@ -59,20 +59,43 @@ describe('Connect', () => {
     expect(await screen.findByText('Opened in a window.')).toBeInTheDocument();
   });
 
-  it('opened in browser mode: opens a tab and says so', async () => {
+  it('opened in browser mode: opens a tab and says so; Connect again brings that tab forward instead of a second one', async () => {
     const api = createFakeApi(catalogue, 'browser');
-    scripted(api, opened({ openIn: 'browser' }));
-    const openTab = vi.fn(() => true);
-    const { user } = renderApp(api, { openTab });
+    scripted(api, opened({ openIn: 'browser' }), opened({ openIn: 'browser', launchUrl: 'https://127.0.0.1:41234/__launch/again' }));
+    const tabs = fakeTabs();
+    const { user } = renderApp(api, { tabs });
     await connect(user);
     expect(await screen.findByText('Opened in a new tab.')).toBeInTheDocument();
-    expect(openTab).toHaveBeenCalledExactlyOnceWith('https://127.0.0.1:41234/');
+    expect(tabs.urls).toEqual(['https://127.0.0.1:41234/']);
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+
+    await connect(user);
+    const dialog = await screen.findByRole('dialog', { name: 'Agent 1 is open' });
+    expect(within(dialog).getByText(/already open in another tab/)).toBeInTheDocument();
+    expect(tabs.focused).toContain('d1');
+    expect(api.callsTo('connection.open')).toHaveLength(1);
+    // "Open again" makes a new launch in the same tab.
+    await user.click(within(dialog).getByRole('button', { name: 'Open again' }));
+    await screen.findByText('Opened in a new tab.');
+    expect(tabs.urls).toEqual(['https://127.0.0.1:41234/', 'https://127.0.0.1:41234/__launch/again']);
+    expect(api.callsTo('connection.open')).toHaveLength(2);
+  });
+
+  it('a renewed session token sends the desktop\'s tab to the fresh launch URL', async () => {
+    const api = createFakeApi(catalogue, 'browser');
+    scripted(api, opened({ openIn: 'browser' }));
+    const tabs = fakeTabs();
+    const { user } = renderApp(api, { tabs });
+    await connect(user);
+    await screen.findByText('Opened in a new tab.');
+    act(() => api.emit('connection.relaunch', { desktopId: 'd1', launchUrl: 'https://127.0.0.1:41234/__launch/fresh' }));
+    expect(tabs.urls.at(-1)).toBe('https://127.0.0.1:41234/__launch/fresh');
   });
 
   it('opened in browser mode with the tab blocked: offers a link', async () => {
     const api = createFakeApi(catalogue, 'browser');
     scripted(api, opened());
-    const { user } = renderApp(api, { openTab: () => false });
+    const { user } = renderApp(api, { tabs: fakeTabs(() => false) });
     await connect(user);
     expect(await screen.findByText(/The browser blocked the new tab/)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Open the desktop' })).toHaveAttribute('href', 'https://127.0.0.1:41234/');
@@ -81,15 +104,15 @@ describe('Connect', () => {
   it('a dcv-file result offers the file and opens no tab', async () => {
     const api = createFakeApi(catalogue, 'browser');
     scripted(api, opened({ openIn: 'dcv-file', dcvFile: { fileName: 'Agent-1.dcv', text: '[version]\nformat=1.0\n' } }));
-    const openTab = vi.fn(() => true);
+    const tabs = fakeTabs();
     const createObjectURL = vi.fn(() => 'blob:fake');
     const revokeObjectURL = vi.fn();
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL }));
-    const { user } = renderApp(api, { openTab });
+    const { user } = renderApp(api, { tabs });
     await connect(user);
     await user.click(await screen.findByRole('button', { name: 'Download Agent-1.dcv' }));
     expect(createObjectURL).toHaveBeenCalledOnce();
-    expect(openTab).not.toHaveBeenCalled();
+    expect(tabs.urls).toEqual([]);
     vi.unstubAllGlobals();
   });
 
@@ -217,7 +240,7 @@ describe('Connect', () => {
     await user.click(await screen.findByRole('button', { name: 'Agent 1 に接続' }));
     const dialog = await screen.findByRole('dialog', { name: 'Agent 1 に接続できませんでした' });
     expect(within(dialog).getByText(/プロキシがユーザー名とパスワードを求めています/)).toBeInTheDocument();
-    expect(within(dialog).getByText('元のメッセージ（英語）')).toBeInTheDocument();
+    expect(within(dialog).getByText('原文（英語）')).toBeInTheDocument();
     expect(within(dialog).getByText('Enter the proxy user name (specific).')).toBeInTheDocument();
   });
 });

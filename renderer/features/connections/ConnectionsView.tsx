@@ -1,8 +1,12 @@
 import type { ConnectionInfo, ConnectionState } from '../../../preload/contract/api';
+import { useShowLabel } from '../connect/useShowLabel';
 import { useActions, useFeature } from '../../app/services';
 import type { T } from '../../i18n/translate';
 import { useLang, useT } from '../../i18n/useT';
+import { formatFailure } from '../../i18n/messages';
 import { formatBytes, formatDateTime, formatMs, formatRate } from '../../ui/format';
+import { Original } from '../../ui/Original';
+import { Rich } from '../../ui/Rich';
 import { Sparkline } from '../../ui/Sparkline';
 import { SAMPLE_LIMIT, type Sample } from './store';
 
@@ -23,11 +27,35 @@ export function stateText(t: T, state: ConnectionState): string {
   }
 }
 
+/**
+ * The connection's last error, worded: the state's own (reconnecting or failed, with the facts
+ * it came with), else the tunnel's last upstream error (code only: worded without its facts).
+ */
+function LastError({ info }: { info: ConnectionInfo }) {
+  const t = useT();
+  const { state } = info;
+  const error =
+    state.kind === 'reconnecting' ? state.lastError
+    : state.kind === 'failed' ? { code: state.code, message: state.message, params: state.params }
+    : info.stats.lastError;
+  if (!error) return null;
+  return (
+    <div className={`callout ${state.kind === 'failed' ? 'callout-error' : 'callout-warn'}`}>
+      <p>
+        {t('conn.lastError')} <Rich text={formatFailure(t, error)} /> <code className="muted">{error.code}</code>
+      </p>
+      <Original text={error.message} />
+    </div>
+  );
+}
+
 function ConnectionRow({ info, name }: { info: ConnectionInfo; name: string }) {
   const t = useT();
   const lang = useLang();
   const samples = useFeature('connections', (s) => s.samples[info.desktopId] ?? EMPTY);
   const { close } = useActions('connections');
+  const connect = useActions('connect');
+  const show = useShowLabel(info.desktopId);
   const last = samples[samples.length - 1];
   const { stats } = info;
   return (
@@ -37,6 +65,11 @@ function ConnectionRow({ info, name }: { info: ConnectionInfo; name: string }) {
         <h3>{name}</h3>
         <span className="muted">{stateText(t, info.state)}</span>
         <span className="toolbar-spacer" />
+        {(info.state.kind === 'open' || info.state.kind === 'reconnecting') && (
+          <button type="button" className="btn btn-small" onClick={() => void connect.start(info.desktopId)} aria-label={t(show.aria, { name })}>
+            {t(show.label)}
+          </button>
+        )}
         <button type="button" className="btn btn-small" onClick={() => void close(info.desktopId)} aria-label={t('conn.closeNamed', { name })}>
           {t('action.close')}
         </button>
@@ -81,11 +114,7 @@ function ConnectionRow({ info, name }: { info: ConnectionInfo; name: string }) {
           <Sparkline values={samples.map((s) => s.rttMs)} capacity={SAMPLE_LIMIT} label={t('conn.rttChart', { name })} />
         </figure>
       </div>
-      {stats.lastError && (
-        <p className="callout callout-warn">
-          <code>{stats.lastError.code}</code> <span lang="en">{stats.lastError.message}</span>
-        </p>
-      )}
+      <LastError info={info} />
     </li>
   );
 }

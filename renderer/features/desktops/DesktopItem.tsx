@@ -1,11 +1,11 @@
 import type { Desktop, Endpoint, Recent } from '../../../preload/contract/model';
 import type { CatalogueView } from '../../../preload/contract/api';
-import { useActions, useServices } from '../../app/services';
+import { useActions } from '../../app/services';
 import { useLang, useT } from '../../i18n/useT';
 import { formatDateTime } from '../../ui/format';
 import { StatusDot } from '../../ui/StatusDot';
+import { useShowLabel } from '../connect/useShowLabel';
 import { useTroubleshoot } from '../doctor/useTroubleshoot';
-import { exportToFile } from './exports';
 import { routeSummary } from './filter';
 
 export interface DesktopItemProps {
@@ -18,12 +18,12 @@ export interface DesktopItemProps {
 export function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemProps) {
   const t = useT();
   const lang = useLang();
-  const { api, stores } = useServices();
   const { setFavourite } = useActions('catalogue');
   const connect = useActions('connect');
   const editors = useActions('editors');
   const troubleshoot = useTroubleshoot();
   const headingId = `desktop-${desktop.id}`;
+  const show = useShowLabel(desktop.id);
 
   return (
     <li className="desktop" aria-labelledby={headingId}>
@@ -65,10 +65,10 @@ export function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemPr
         <button
           type="button"
           className="btn btn-primary"
-          aria-label={t('desktops.connectTo', { name: desktop.name })}
+          aria-label={t(show.aria, { name: desktop.name })}
           onClick={() => void connect.start(desktop.id)}
         >
-          {t('action.connect')}
+          {t(show.label)}
         </button>
         <button type="button" className="btn" onClick={() => troubleshoot(desktop.id)} aria-label={t('desktops.troubleshoot', { name: desktop.name })}>
           {t('action.troubleshoot')}
@@ -76,13 +76,8 @@ export function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemPr
         <button type="button" className="btn" onClick={() => editors.show({ kind: 'desktop', id: desktop.id })} aria-label={t('desktops.edit', { name: desktop.name })}>
           {t('action.edit')}
         </button>
-        <button
-          type="button"
-          className="btn"
-          onClick={() => void exportToFile(api, stores.toasts, { kind: 'dcv', desktopId: desktop.id })}
-          aria-label={t('desktops.exportDcv', { name: desktop.name })}
-        >
-          {t('action.exportDcv')}
+        <button type="button" className="btn" onClick={() => void connect.openInViewer(desktop.id)} aria-label={t('desktops.openInViewer', { name: desktop.name })}>
+          {t('action.openInViewer')}
         </button>
       </div>
     </li>

@@ -25,6 +25,9 @@ export function EndpointsSection({ catalogue }: { catalogue: Catalogue }) {
                 <button type="button" className="btn btn-small" onClick={() => editors.show({ kind: 'import', format: 'ports' })}>
                   {t('endpoints.importPorts')}
                 </button>
+                <button type="button" className="btn btn-small" onClick={() => editors.show({ kind: 'source' })} aria-label={t('endpoints.addSource', { name: e.name })}>
+                  {t('action.addSource')}
+                </button>
                 <button type="button" className="btn btn-small" onClick={() => editors.show({ kind: 'endpoint', id: e.id })} aria-label={t('endpoints.edit', { name: e.name })}>
                   {t('action.edit')}
                 </button>

@@ -42,6 +42,9 @@ export function Toolbar() {
       <button type="button" className="btn" onClick={() => editors.show({ kind: 'endpoint' })}>
         {t('action.addEndpoint')}
       </button>
+      <button type="button" className="btn" disabled={!hasEndpoints} onClick={() => editors.show({ kind: 'source' })}>
+        {t('action.addSource')}
+      </button>
       <button type="button" className="btn" onClick={() => editors.show({ kind: 'import' })}>
         {t('action.import')}
       </button>

@@ -3,13 +3,9 @@ import type { StoreApi } from 'zustand/vanilla';
 import { downloadText, mimeFor } from '../../ui/download';
 import type { ToastsState } from '../toasts/store';
 
-/** export.json / export.dcv → a file for the user, or an error toast. */
-export async function exportToFile(
-  api: LauncherApi,
-  toasts: StoreApi<ToastsState>,
-  what: { kind: 'json' } | { kind: 'dcv'; desktopId: string },
-): Promise<void> {
-  const result = what.kind === 'json' ? await api.invoke('export.json', {}) : await api.invoke('export.dcv', { desktopId: what.desktopId });
+/** export.json → a file for the user, or an error toast. */
+export async function exportToFile(api: LauncherApi, toasts: StoreApi<ToastsState>, what: { kind: 'json' }): Promise<void> {
+  const result = await api.invoke(`export.${what.kind}`, {});
   if (!result.ok) {
     toasts.getState().push({ tone: 'error', message: { key: 'toast.exportFailed' }, detail: result.error.message });
     return;

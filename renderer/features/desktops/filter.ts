@@ -1,4 +1,6 @@
+import type { SessionView } from '../../../preload/contract/api';
 import type { Catalogue, Desktop, Recent, Route } from '../../../preload/contract/model';
+import { queryWords, searchRank } from './search';
 
 export interface DesktopFilter {
   query: string;
@@ -7,24 +9,45 @@ export interface DesktopFilter {
   favouritesOnly: boolean;
 }
 
-/** Every word of the query must appear in the name, a tag, the endpoint (name or host) or the notes. */
+/**
+ * Every word of the query must start a word of the name, a tag, the notes, or where the desktop
+ * is (endpoint name or host); matches in its own words come first. Favourites lead.
+ */
 export function filterDesktops(catalogue: Catalogue, filter: DesktopFilter): Desktop[] {
   const endpoints = new Map(catalogue.endpoints.map((e) => [e.id, e]));
-  const words = filter.query.toLowerCase().split(/\s+/).filter(Boolean);
-  return catalogue.desktops
-    .filter((d) => !filter.favouritesOnly || d.favourite)
-    .filter((d) => filter.tags.every((tag) => d.tags.includes(tag)))
-    .filter((d) => {
-      if (words.length === 0) return true;
-      const endpoint = endpoints.get(d.endpointId);
-      const haystack = [d.name, ...d.tags, endpoint?.name ?? '', endpoint?.host ?? '', d.notes].join('\n').toLowerCase();
-      return words.every((w) => haystack.includes(w));
-    })
-    .sort((a, b) => Number(b.favourite) - Number(a.favourite) || a.name.localeCompare(b.name));
+  const words = queryWords(filter.query);
+  const ranked: Array<[Desktop, number]> = [];
+  for (const d of catalogue.desktops) {
+    if (filter.favouritesOnly && !d.favourite) continue;
+    if (!filter.tags.every((tag) => d.tags.includes(tag))) continue;
+    const endpoint = endpoints.get(d.endpointId);
+    const rank = searchRank(words, [d.name, ...d.tags, d.notes], [endpoint?.name ?? '', endpoint?.host ?? '']);
+    if (rank !== null) ranked.push([d, rank]);
+  }
+  return ranked.sort(([a, ra], [b, rb]) => Number(b.favourite) - Number(a.favourite) || ra - rb || a.name.localeCompare(b.name)).map(([d]) => d);
 }
 
-export function allTags(desktops: Desktop[]): string[] {
-  return [...new Set(desktops.flatMap((d) => d.tags))].sort((a, b) => a.localeCompare(b));
+/** A session's tags as the tag filter knows them: "key=value". */
+export function sessionTags(s: SessionView): string[] {
+  return Object.entries(s.tags).map(([k, v]) => `${k}=${v}`);
+}
+
+/** The same search for Broker sessions: name and tags first, then owner, server and state. */
+export function filterSessions(sessions: readonly SessionView[], filter: DesktopFilter): SessionView[] {
+  const words = queryWords(filter.query);
+  const ranked: Array<[SessionView, number]> = [];
+  for (const s of sessions) {
+    if (filter.favouritesOnly && !s.favourite) continue;
+    const tags = sessionTags(s);
+    if (!filter.tags.every((tag) => tags.includes(tag))) continue;
+    const rank = searchRank(words, [s.name, ...tags, s.id], [s.owner, s.server.hostname, s.server.ip, s.state]);
+    if (rank !== null) ranked.push([s, rank]);
+  }
+  return ranked.sort(([a, ra], [b, rb]) => Number(b.favourite) - Number(a.favourite) || ra - rb || Number(a.gone) - Number(b.gone) || a.name.localeCompare(b.name)).map(([s]) => s);
+}
+
+export function allTags(desktops: Desktop[], sessions: readonly SessionView[] = []): string[] {
+  return [...new Set([...desktops.flatMap((d) => d.tags), ...sessions.flatMap(sessionTags)])].sort((a, b) => a.localeCompare(b));
 }
 
 /** The newest entry per desktop, newest first. */

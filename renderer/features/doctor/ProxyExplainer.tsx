@@ -1,6 +1,10 @@
-import type { ProxyExplanation } from '../../../preload/contract/api';
+import type { Message, ProxyExplanation } from '../../../preload/contract/api';
 import type { MessageKey } from '../../i18n/translate';
 import { useT } from '../../i18n/useT';
+import { proseOf, wordMessage } from '../../i18n/wording';
+import { useWords } from '../../i18n/wording/useWords';
+import { Original } from '../../ui/Original';
+import { Rich } from '../../ui/Rich';
 
 const SOURCE: Record<ProxyExplanation['sources'][number]['source'], MessageKey> = {
   profile: 'proxy.source.profile',
@@ -15,7 +19,23 @@ function browserVerdict({ effective, plainBrowser }: ProxyExplanation): MessageK
   return plainBrowser.route === 'unknown' ? 'proxy.browserUnknown' : 'proxy.browserOther';
 }
 
-/** Which way the launcher goes, why, and what a plain browser would do instead. */
+/** A reason in the user's language; an error it carries (English, from the system) only as <code>. */
+function Said({ message }: { message: Message }) {
+  const w = useWords();
+  return (
+    <>
+      <Rich text={wordMessage(w, message)} />
+      {proseOf(message).map((x, i) => (
+        <code key={i} className="muted">
+          {' '}
+          {x}
+        </code>
+      ))}
+    </>
+  );
+}
+
+/** Which way the launcher goes, why, what each source says, and what a plain browser would do instead. */
 export function ProxyExplainer({ explanation }: { explanation: ProxyExplanation }) {
   const t = useT();
   const { effective, sources, plainBrowser } = explanation;
@@ -32,14 +52,14 @@ export function ProxyExplainer({ explanation }: { explanation: ProxyExplanation 
             <strong>
               <code>{effective.route}</code>
             </strong>{' '}
-            <span lang="en">{effective.reason}</span>
+            <Said message={effective.because} />
           </dd>
         </div>
         {sources.map((s, i) => (
           <div key={`${s.source}-${i}`} className="kv-row">
             <dt>{t(SOURCE[s.source])}</dt>
             <dd>
-              <code>{s.says}</code>
+              <Said message={s.saysMessage} />
               {s.matched && <span className="muted"> {t('proxy.matched', { rule: s.matched })}</span>}
             </dd>
           </div>
@@ -48,10 +68,10 @@ export function ProxyExplainer({ explanation }: { explanation: ProxyExplanation 
       <div className={`callout ${plainBrowser.wouldIntercept ? 'callout-warn' : 'callout-ok'}`} role="note">
         <strong>{t(browserVerdict(explanation), { route: plainBrowser.route })}</strong>
         <p>
-          <code>{plainBrowser.route}</code> — <span lang="en">{plainBrowser.reason}</span>
+          <Said message={plainBrowser.explanation} />
         </p>
-        {plainBrowser.wouldIntercept && <p>{t('proxy.browserInterceptsHint')}</p>}
       </div>
+      <Original lines={[effective.reason, ...sources.map((s) => `${s.source}: ${s.says}`), plainBrowser.reason]} />
     </section>
   );
 }

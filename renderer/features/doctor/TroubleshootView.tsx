@@ -1,10 +1,29 @@
 import { useId, useState } from 'react';
+import type { ApiError } from '../../../preload/contract/api';
 import { useActions, useFeature } from '../../app/services';
+import { formatFailure } from '../../i18n/messages';
 import { useLang, useT } from '../../i18n/useT';
+import { wordMessage } from '../../i18n/wording';
+import { useWords } from '../../i18n/wording/useWords';
 import { downloadText, mimeFor } from '../../ui/download';
 import { formatDateTime } from '../../ui/format';
+import { Original } from '../../ui/Original';
+import { Rich } from '../../ui/Rich';
 import { ProxyExplainer } from './ProxyExplainer';
 import { Timeline } from './Timeline';
+
+/** Why main refused to run the diagnosis: its reason (or code) worded, its English behind the original. */
+function ApiErrorText({ error }: { error: ApiError }) {
+  const w = useWords();
+  return (
+    <>
+      <p className="muted">
+        <Rich text={error.reason ? wordMessage(w, error.reason) : formatFailure(w.t, { code: error.code })} />
+      </p>
+      <Original text={error.message} />
+    </>
+  );
+}
 
 function ReportActions() {
   const t = useT();
@@ -51,6 +70,8 @@ export function TroubleshootView() {
   const lang = useLang();
   const selectId = useId();
   const desktops = useFeature('catalogue', (s) => s.view?.catalogue.desktops ?? null);
+  const sources = useFeature('catalogue', (s) => s.view?.catalogue.sources ?? []);
+  const bySource = useFeature('sessions', (s) => s.bySource);
   const desktopId = useFeature('doctor', (s) => s.desktopId);
   const running = useFeature('doctor', (s) => s.running);
   const steps = useFeature('doctor', (s) => s.steps);
@@ -61,7 +82,7 @@ export function TroubleshootView() {
   const nav = useActions('nav');
   const editors = useActions('editors');
 
-  if (!desktops || desktops.length === 0) {
+  if (!desktops || (desktops.length === 0 && sources.length === 0)) {
     return (
       <div className="view">
         <div className="empty">
@@ -84,10 +105,25 @@ export function TroubleshootView() {
         <label htmlFor={selectId}>{t('doctor.desktop')}</label>
         <select id={selectId} value={selected} onChange={(e) => doctor.select(e.target.value || null)}>
           <option value="">{t('doctor.choose')}</option>
-          {desktops.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
+          {desktops.length > 0 && (
+            <optgroup label={t('desktops.title')}>
+              {desktops.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {sources.map((source) => (
+            <optgroup key={source.id} label={source.name}>
+              {(bySource[source.id]?.sessions ?? [])
+                .filter((x) => !x.gone)
+                .map((x) => (
+                  <option key={x.key} value={x.key}>
+                    {x.name}
+                  </option>
+                ))}
+            </optgroup>
           ))}
         </select>
         <button type="button" className="btn btn-primary" disabled={!selected || running} onClick={() => void doctor.run(selected)}>
@@ -96,7 +132,8 @@ export function TroubleshootView() {
       </div>
       {error && (
         <div className="callout callout-error" role="alert">
-          {t('doctor.failed')} <span className="muted">{error.message}</span>
+          <p>{t('doctor.failed')}</p>
+          <ApiErrorText error={error} />
         </div>
       )}
       {diagnosis && (

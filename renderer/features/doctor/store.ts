@@ -1,7 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiError, LauncherApi, ProxyExplanation, Result } from '../../../preload/contract/api';
-import type { Diagnosis, DiagnosisStep } from '../../../tunnel/types';
+import type { Diagnosis, DiagnosisStep } from '../../../preload/contract/api';
 import type { CatalogueState } from '../catalogue/store';
+import { findSession, type SessionsState } from '../sessions/store';
 
 export interface DoctorState {
   desktopId: string | null;
@@ -20,7 +21,16 @@ export interface DoctorState {
 
 const EMPTY = { running: false, steps: [], diagnosis: null, error: null, proxy: null, proxyError: null };
 
-export function createDoctorStore(api: LauncherApi, catalogue: StoreApi<CatalogueState>) {
+/** The endpoint a desktop or a Broker session is reached through (for the proxy explainer). */
+function endpointOf(id: string, catalogue: CatalogueState, sessions: SessionsState): string | undefined {
+  const c = catalogue.view?.catalogue;
+  const desktop = c?.desktops.find((d) => d.id === id);
+  if (desktop) return desktop.endpointId;
+  const sourceId = findSession(sessions.bySource, id)?.sourceId ?? c?.sessionMarks.find((m) => m.key === id)?.sourceId;
+  return c?.sources.find((x) => x.id === sourceId)?.endpointId;
+}
+
+export function createDoctorStore(api: LauncherApi, catalogue: StoreApi<CatalogueState>, sessions: StoreApi<SessionsState>) {
   return createStore<DoctorState>()((set, get) => ({
     desktopId: null,
     ...EMPTY,
@@ -31,7 +41,7 @@ export function createDoctorStore(api: LauncherApi, catalogue: StoreApi<Catalogu
       const desktopId = id ?? get().desktopId;
       if (!desktopId) return;
       set({ desktopId, ...EMPTY, running: true });
-      const endpointId = catalogue.getState().view?.catalogue.desktops.find((d) => d.id === desktopId)?.endpointId;
+      const endpointId = endpointOf(desktopId, catalogue.getState(), sessions.getState());
       const [diagnosis, proxy] = await Promise.all([
         api.invoke('doctor.run', { desktopId }),
         endpointId ? api.invoke('doctor.explainProxy', { endpointId }) : Promise.resolve(null),

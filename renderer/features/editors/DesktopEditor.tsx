@@ -3,6 +3,7 @@ import { Desktop, type Route } from '../../../preload/contract/model';
 import { useActions, useFeature } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
+import { MemoryOnlyNote } from '../settings/MemoryOnlyNote';
 import { EditorFrame } from './EditorFrame';
 import { EndpointOptions } from './EndpointOptions';
 import { newId, toNumber, useForm } from './useForm';
@@ -79,7 +80,7 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
     }),
     { serverPathPrefix: 'desktop.', fieldPaths: PATHS },
   );
-  const { values: v, set, touch, error } = form;
+  const { values: v, set, error } = form;
 
   function setKind(kind: Route['kind']) {
     set('routeKind', kind);
@@ -92,7 +93,7 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
   return (
     <EditorFrame kind="desktop" existing={existing} form={form} save={(desktop) => catalogue.saveDesktop(desktop, token)}>
       <Field label={t('desktop.name')} error={error('name')}>
-        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
+        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} />}
       </Field>
       <Field label={t('desktop.endpoint')} error={error('endpointId')}>
         {(p) => (
@@ -113,17 +114,17 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
         </div>
         <p className="field-hint">{t(`desktop.route.${v.routeKind}.hint`)}</p>
         <Field label={v.routeKind === 'port' ? t('desktop.nlbPort') : t('desktop.port')} error={error('route.port')}>
-          {(p) => <input {...p} inputMode="numeric" value={v.port} onChange={(e) => set('port', e.target.value)} onBlur={() => touch('route.port')} />}
+          {(p) => <input {...p} inputMode="numeric" value={v.port} onChange={(e) => set('port', e.target.value)} />}
         </Field>
         {v.routeKind === 'prefix' && (
           <Field label={t('desktop.agent')} error={error('route.agent')} hint={t('desktop.agentHint')}>
-            {(p) => <input {...p} value={v.agent} spellCheck={false} onChange={(e) => set('agent', e.target.value)} onBlur={() => touch('route.agent')} />}
+            {(p) => <input {...p} value={v.agent} spellCheck={false} onChange={(e) => set('agent', e.target.value)} />}
           </Field>
         )}
         {v.routeKind === 'gateway' && (
           <>
             <Field label={t('desktop.sessionId')} error={error('route.sessionId')}>
-              {(p) => <input {...p} value={v.sessionId} spellCheck={false} onChange={(e) => set('sessionId', e.target.value)} onBlur={() => touch('route.sessionId')} />}
+              {(p) => <input {...p} value={v.sessionId} spellCheck={false} onChange={(e) => set('sessionId', e.target.value)} />}
             </Field>
             <Field
               label={
@@ -135,17 +136,18 @@ export function DesktopEditor({ id, endpointId }: { id?: string; endpointId?: st
             >
               {(p) => <input {...p} type="password" autoComplete="off" value={v.token} onChange={(e) => set('token', e.target.value)} />}
             </Field>
+            <MemoryOnlyNote when={v.token !== ''} />
           </>
         )}
       </fieldset>
       <Field label={t('desktop.webUrlPath')} error={error('webUrlPath')} hint={t('desktop.webUrlPathHint')}>
-        {(p) => <input {...p} value={v.webUrlPath} spellCheck={false} onChange={(e) => set('webUrlPath', e.target.value)} onBlur={() => touch('webUrlPath')} />}
+        {(p) => <input {...p} value={v.webUrlPath} spellCheck={false} onChange={(e) => set('webUrlPath', e.target.value)} />}
       </Field>
       <Field label={t('desktop.tags')} error={error('tags')} hint={t('desktop.tagsHint')}>
-        {(p) => <input {...p} value={v.tags} onChange={(e) => set('tags', e.target.value)} onBlur={() => touch('tags')} />}
+        {(p) => <input {...p} value={v.tags} onChange={(e) => set('tags', e.target.value)} />}
       </Field>
       <Field label={t('desktop.notes')} error={error('notes')}>
-        {(p) => <textarea {...p} rows={3} value={v.notes} onChange={(e) => set('notes', e.target.value)} onBlur={() => touch('notes')} />}
+        {(p) => <textarea {...p} rows={3} value={v.notes} onChange={(e) => set('notes', e.target.value)} />}
       </Field>
       <div className="confirm">
         <input id={favouriteId} type="checkbox" checked={v.favourite} onChange={(e) => set('favourite', e.target.checked)} />

@@ -3,6 +3,7 @@ import { DesktopEditor } from './DesktopEditor';
 import { EndpointEditor } from './EndpointEditor';
 import { ImportDialog } from './ImportDialog';
 import { ProfileEditor } from './ProfileEditor';
+import { SourceEditor } from './SourceEditor';
 
 export function EditorHost() {
   const open = useFeature('editors', (s) => s.open);
@@ -15,6 +16,8 @@ export function EditorHost() {
       return <DesktopEditor key={`desktop-${open.id ?? 'new'}`} id={open.id} endpointId={open.endpointId} />;
     case 'profile':
       return <ProfileEditor key={`profile-${open.id ?? 'new'}`} id={open.id} desktopId={open.desktopId} />;
+    case 'source':
+      return <SourceEditor key={`source-${open.id ?? 'new'}`} id={open.id} />;
     case 'import':
       return <ImportDialog key="import" initialFormat={open.format} />;
   }

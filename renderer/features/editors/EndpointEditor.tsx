@@ -3,6 +3,7 @@ import { Endpoint } from '../../../preload/contract/model';
 import { useActions, useFeature, useServices } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
+import { MemoryOnlyNote } from '../settings/MemoryOnlyNote';
 import { EditorFrame } from './EditorFrame';
 import { newId, optional, useForm } from './useForm';
 
@@ -59,7 +60,7 @@ export function EndpointEditor({ id }: { id?: string }) {
   const catalogue = useActions('catalogue');
   const [endpointId] = useState(() => existing?.id ?? newId('endpoint'));
   const form = useForm(valuesOf(existing), Endpoint, (v) => candidate(endpointId, v), { fieldPaths: PATHS });
-  const { values: v, set, touch, error } = form;
+  const { values: v, set, error } = form;
 
   async function save(endpoint: Endpoint) {
     const result = await catalogue.saveEndpoint(endpoint);
@@ -72,13 +73,13 @@ export function EndpointEditor({ id }: { id?: string }) {
   return (
     <EditorFrame kind="endpoint" existing={existing} form={form} save={save}>
       <Field label={t('endpoint.name')} error={error('name')}>
-        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
+        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} />}
       </Field>
       <Field label={t('endpoint.host')} error={error('host')} hint={t('endpoint.hostHint')}>
-        {(p) => <input {...p} value={v.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} onBlur={() => touch('host')} />}
+        {(p) => <input {...p} value={v.host} spellCheck={false} onChange={(e) => set('host', e.target.value)} />}
       </Field>
       <Field label={t('endpoint.addressOverride')} error={error('addressOverride')} hint={t('endpoint.addressOverrideHint')}>
-        {(p) => <input {...p} value={v.addressOverride} spellCheck={false} onChange={(e) => set('addressOverride', e.target.value)} onBlur={() => touch('addressOverride')} />}
+        {(p) => <input {...p} value={v.addressOverride} spellCheck={false} onChange={(e) => set('addressOverride', e.target.value)} />}
       </Field>
       <fieldset>
         <legend>{t('endpoint.tls')}</legend>
@@ -93,7 +94,7 @@ export function EndpointEditor({ id }: { id?: string }) {
         </Field>
         {v.tlsMode === 'ca' && (
           <Field label={t('endpoint.caPem')} error={error('tls.caPem')}>
-            {(p) => <textarea {...p} rows={5} className="mono" value={v.caPem} onChange={(e) => set('caPem', e.target.value)} onBlur={() => touch('tls.caPem')} />}
+            {(p) => <textarea {...p} rows={5} className="mono" value={v.caPem} onChange={(e) => set('caPem', e.target.value)} />}
           </Field>
         )}
       </fieldset>
@@ -112,24 +113,25 @@ export function EndpointEditor({ id }: { id?: string }) {
         {v.proxyMode === 'manual' && (
           <>
             <Field label={t('endpoint.proxyUrl')} error={error('proxy.url')}>
-              {(p) => <input {...p} value={v.proxyUrl} placeholder="http://proxy.example.com:8080" spellCheck={false} onChange={(e) => set('proxyUrl', e.target.value)} onBlur={() => touch('proxy.url')} />}
+              {(p) => <input {...p} value={v.proxyUrl} placeholder="http://proxy.example.com:8080" spellCheck={false} onChange={(e) => set('proxyUrl', e.target.value)} />}
             </Field>
             <Field label={t('endpoint.proxyUsername')} error={error('proxy.username')}>
-              {(p) => <input {...p} value={v.proxyUsername} autoComplete="off" onChange={(e) => set('proxyUsername', e.target.value)} onBlur={() => touch('proxy.username')} />}
+              {(p) => <input {...p} value={v.proxyUsername} autoComplete="off" onChange={(e) => set('proxyUsername', e.target.value)} />}
             </Field>
             <Field label={t('endpoint.proxyPassword')} hint={t('endpoint.proxyPasswordHint')}>
               {(p) => <input {...p} type="password" autoComplete="new-password" value={v.proxyPassword} onChange={(e) => set('proxyPassword', e.target.value)} />}
             </Field>
+            <MemoryOnlyNote when={v.proxyPassword !== ''} />
           </>
         )}
       </fieldset>
       <details className="advanced" open={Boolean(v.hostHeader || v.origin || error('hostHeader') || error('origin'))}>
         <summary>{t('endpoint.advanced')}</summary>
         <Field label={t('endpoint.hostHeader')} error={error('hostHeader')} hint={t('endpoint.hostHeaderHint')}>
-          {(p) => <input {...p} value={v.hostHeader} spellCheck={false} onChange={(e) => set('hostHeader', e.target.value)} onBlur={() => touch('hostHeader')} />}
+          {(p) => <input {...p} value={v.hostHeader} spellCheck={false} onChange={(e) => set('hostHeader', e.target.value)} />}
         </Field>
         <Field label={t('endpoint.origin')} error={error('origin')} hint={t('endpoint.originHint')}>
-          {(p) => <input {...p} value={v.origin} spellCheck={false} placeholder="https://…" onChange={(e) => set('origin', e.target.value)} onBlur={() => touch('origin')} />}
+          {(p) => <input {...p} value={v.origin} spellCheck={false} placeholder="https://…" onChange={(e) => set('origin', e.target.value)} />}
         </Field>
       </details>
     </EditorFrame>

@@ -1,12 +1,26 @@
-import { useId, useState, type ChangeEvent } from 'react';
-import type { ApiError, ImportPreview } from '../../../preload/contract/api';
+import { useId, useMemo, useState, type ChangeEvent, type DragEvent } from 'react';
+import { IMPORT_TEXT_LIMIT, type ApiError, type ImportPreview, type Message } from '../../../preload/contract/api';
 import { useActions, useFeature, useServices } from '../../app/services';
-import { useT } from '../../i18n/useT';
+import { formatMessage } from '../../i18n/messages';
+import { localeOf, type T } from '../../i18n/translate';
+import { useLang, useT } from '../../i18n/useT';
 import { Field } from '../../ui/Field';
 import { Modal } from '../../ui/Modal';
+import { Original } from '../../ui/Original';
 import { routeSummary } from '../desktops/filter';
+import { useSecretsMemoryOnly } from '../settings/useSecretsStatus';
 import { EndpointOptions } from './EndpointOptions';
-import type { ImportFormat } from './store';
+import type { ImportFile, ImportFormat } from './store';
+
+/**
+ * A file bigger than this cannot hold IMPORT_TEXT_LIMIT characters or fewer (UTF-8 spends at most
+ * 3 bytes per UTF-16 unit): refused without reading it, so a 2 GB log dropped by mistake costs nothing.
+ */
+const FILE_BYTES_LIMIT = IMPORT_TEXT_LIMIT * 3;
+/** How many endpoints, desktops and profiles the preview lists before "… and N more". */
+const ITEMS_SHOWN = 100;
+/** Params that are amounts: grouped the reader's way ("1,000,000"). Line numbers stay plain. */
+const AMOUNTS = new Set(['chars', 'limit', 'count']);
 
 /** A file name says the most; otherwise the text's shape: JSON, a .dcv INI, or a port table. */
 export function detectFormat(text: string, fileName?: string): ImportFormat {
@@ -15,42 +29,132 @@ export function detectFormat(text: string, fileName?: string): ImportFormat {
   if (name.endsWith('.dcv')) return 'dcv';
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[{')) return 'json';
-  if (/^\s*\[(version|connect)\]/im.test(text)) return 'dcv';
+  if (/^\s*\[(version|connect)\]/im.test(text.slice(0, 64_000))) return 'dcv';
   return 'ports';
 }
 
+/**
+ * One of the import's messages in the user's language. A param named `problem` is itself a code
+ * (`import.problem.portInvalid`): it is worded first, with the same params, and takes its place.
+ */
+export function formatImportMessage(t: T, message: Message, lang: 'en' | 'ja' = 'en'): string {
+  const numbers = new Intl.NumberFormat(localeOf(lang));
+  const params = { ...message.params };
+  for (const key of Object.keys(params)) if (AMOUNTS.has(key) && typeof params[key] === 'number') params[key] = numbers.format(params[key] as number);
+  if (typeof params.problem === 'string') params.problem = formatMessage(t, { code: params.problem, params });
+  return formatMessage(t, { code: message.code, params });
+}
+
+function useWord(): (message: Message) => string {
+  const t = useT();
+  const lang = useLang();
+  return useMemo(() => (message: Message) => formatImportMessage(t, message, lang), [t, lang]);
+}
+
+/** Amounts grouped the reader's way: 1,000,000. */
+function useAmount(): (n: number) => string {
+  const lang = useLang();
+  return useMemo(() => {
+    const numbers = new Intl.NumberFormat(localeOf(lang));
+    return (n: number) => numbers.format(n);
+  }, [lang]);
+}
+
+function megabytes(bytes: number, lang: 'en' | 'ja'): string {
+  return `${new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 1 }).format(bytes / 1_000_000)} MB`;
+}
+
+/** The file's name as the request may carry it (the contract takes 255 characters; the extension is at the end). */
+const requestFileName = (name: string) => (name.length > 255 ? name.slice(-255) : name);
+
 export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }) {
   const t = useT();
+  const lang = useLang();
+  const word = useWord();
+  const amount = useAmount();
   const { api } = useServices();
   const endpoints = useFeature('catalogue', (s) => s.view?.catalogue.endpoints ?? null);
   const catalogue = useActions('catalogue');
   const editors = useActions('editors');
   const toasts = useActions('toasts');
   const fileId = useId();
-  const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string>();
+  /** A file picked by the app's File ▸ Import… (main read it): the dialog opens with it. */
+  const picked = useFeature('editors', (s) => (s.open?.kind === 'import' ? s.open.file : undefined));
+  const [text, setText] = useState(picked && 'text' in picked ? picked.text : '');
+  const [fileName, setFileName] = useState<string | undefined>(picked?.fileName);
+  /** A file refused before its text was taken (too many bytes, or too many characters). */
+  const [refused, setRefused] = useState<{ bytes: number } | { chars: number } | null>(picked && 'refused' in picked ? picked.refused : null);
+  const [shownFile, setShownFile] = useState<ImportFile | undefined>(picked);
   const [format, setFormat] = useState<ImportFormat | 'auto'>(initialFormat ?? 'auto');
   const [endpointId, setEndpointId] = useState(endpoints?.[0]?.id ?? '');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const effective = format === 'auto' ? detectFormat(text, fileName) : format;
+  // Another file from the menu while the dialog is open: it takes the place of the text, as a dropped one does.
+  if (picked !== shownFile) {
+    setShownFile(picked);
+    if (picked) {
+      setPreview(null);
+      setError(null);
+      setFileName(picked.fileName);
+      setText('text' in picked ? picked.text : '');
+      setRefused('refused' in picked ? picked.refused : null);
+    }
+  }
+
+  const detected = detectFormat(text, fileName);
+  const effective = format === 'auto' ? detected : format;
   const needsEndpoint = effective === 'ports';
-  const request = { format: effective, text, ...(needsEndpoint && endpointId ? { endpointId } : {}) };
-  const canPreview = text.trim() !== '' && (!needsEndpoint || endpointId !== '') && !busy;
+  // Said before anything is sent, in the same words main would use: the dialog knows the text's length.
+  const chars = refused && 'chars' in refused ? refused.chars : text.length;
+  const sizeProblem =
+    refused && 'bytes' in refused
+      ? t('import.fileTooLarge', { size: megabytes(refused.bytes, lang), limit: amount(IMPORT_TEXT_LIMIT) })
+      : chars > IMPORT_TEXT_LIMIT
+        ? word({ code: 'import.tooLarge', params: { chars, limit: IMPORT_TEXT_LIMIT } })
+        : null;
+  const request = {
+    format: effective,
+    text,
+    ...(needsEndpoint && endpointId ? { endpointId } : {}),
+    ...(effective === 'dcv' && fileName ? { fileName: requestFileName(fileName) } : {}),
+  };
+  const canPreview = text.trim() !== '' && !sizeProblem && (!needsEndpoint || endpointId !== '') && !busy;
+  const nothingToImport = preview !== null && preview.endpoints.length + preview.desktops.length + preview.profiles.length === 0 && preview.tokens === 0;
 
   function changed() {
     setPreview(null);
     setError(null);
   }
 
+  async function loadFile(file: File) {
+    changed();
+    setFileName(file.name);
+    if (file.size > FILE_BYTES_LIMIT) {
+      setText('');
+      return setRefused({ bytes: file.size });
+    }
+    const content = await file.text();
+    if (content.length > IMPORT_TEXT_LIMIT) {
+      setText('');
+      return setRefused({ chars: content.length });
+    }
+    setRefused(null);
+    setText(content);
+  }
+
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) await loadFile(file);
+  }
+
+  function onDrop(e: DragEvent<HTMLElement>) {
+    const file = e.dataTransfer?.files?.[0];
     if (!file) return;
-    setFileName(file.name);
-    setText(await file.text());
-    changed();
+    e.preventDefault();
+    void loadFile(file);
   }
 
   async function runPreview() {
@@ -86,22 +190,25 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
         </label>
         {fileName && <span className="muted">{fileName}</span>}
       </div>
-      <Field label={t('import.paste')}>
-        {(p) => (
-          <textarea
-            {...p}
-            rows={8}
-            className="mono"
-            value={text}
-            placeholder={t('import.placeholder')}
-            onChange={(e) => {
-              setText(e.target.value);
-              setFileName(undefined);
-              changed();
-            }}
-          />
-        )}
-      </Field>
+      <div onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+        <Field label={t('import.paste')} hint={t('import.limit', { limit: amount(IMPORT_TEXT_LIMIT) })} error={sizeProblem ?? undefined}>
+          {(p) => (
+            <textarea
+              {...p}
+              rows={8}
+              className="mono"
+              value={text}
+              placeholder={t('import.placeholder')}
+              onChange={(e) => {
+                setText(e.target.value);
+                setFileName(undefined);
+                setRefused(null);
+                changed();
+              }}
+            />
+          )}
+        </Field>
+      </div>
       <div className="row">
         <Field label={t('import.format')}>
           {(p) => (
@@ -113,7 +220,7 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
                 changed();
               }}
             >
-              <option value="auto">{t('import.format.auto', { detected: t(`import.format.${detectFormat(text, fileName)}`) })}</option>
+              <option value="auto">{t('import.format.auto', { detected: t(`import.format.${detected}`) })}</option>
               <option value="json">{t('import.format.json')}</option>
               <option value="dcv">{t('import.format.dcv')}</option>
               <option value="ports">{t('import.format.ports')}</option>
@@ -137,11 +244,7 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
           </Field>
         )}
       </div>
-      {error && (
-        <div className="callout callout-error" role="alert">
-          {t('import.failed')} <span className="muted">{error.message}</span>
-        </div>
-      )}
+      {error && <ImportError error={error} />}
       {preview && <PreviewList preview={preview} />}
       <div className="modal-actions">
         {needsEndpoint && !endpoints?.length && (
@@ -155,7 +258,7 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
         <button type="button" className={`btn${preview ? '' : ' btn-primary'}`} disabled={!canPreview} onClick={() => void runPreview()}>
           {t('import.preview')}
         </button>
-        <button type="button" className="btn btn-primary" disabled={!preview || busy} onClick={() => void apply()}>
+        <button type="button" className="btn btn-primary" disabled={!preview || busy || nothingToImport} onClick={() => void apply()}>
           {t('import.apply')}
         </button>
       </div>
@@ -163,38 +266,79 @@ export function ImportDialog({ initialFormat }: { initialFormat?: ImportFormat }
   );
 }
 
+/** Why it could not be read, in the user's language; main's English only behind the original's disclosure. */
+function ImportError({ error }: { error: ApiError }) {
+  const t = useT();
+  const word = useWord();
+  const more = typeof error.reason?.params?.more === 'number' ? error.reason.params.more : 0;
+  return (
+    <div className="callout callout-error" role="alert">
+      <p>
+        {t('import.failed')} {error.reason ? word(error.reason) : <code className="muted">{error.code}</code>}
+      </p>
+      {more > 0 && <p>{t('import.moreProblems', { count: more })}</p>}
+      <Original text={error.message} />
+    </div>
+  );
+}
+
 function PreviewList({ preview }: { preview: ImportPreview }) {
   const t = useT();
+  const word = useWord();
+  const amount = useAmount();
+  const memoryOnly = useSecretsMemoryOnly();
+  const { skipped } = preview;
+  const items = [
+    ...preview.endpoints.map((e) => (
+      <li key={`e-${e.id}`}>
+        <span className="badge">{t('import.kind.endpoint')}</span> {e.name} <code className="muted">{e.host}</code>
+      </li>
+    )),
+    ...preview.desktops.map((d) => (
+      <li key={`d-${d.id}`}>
+        <span className="badge">{t('import.kind.desktop')}</span> {d.name} <code className="muted">{routeSummary(d.route)}</code>
+      </li>
+    )),
+    ...preview.profiles.map((p) => (
+      <li key={`p-${p.id}`}>
+        <span className="badge">{t('import.kind.profile')}</span> {p.name}
+      </li>
+    )),
+  ];
   return (
     <section className="preview" aria-label={t('import.previewTitle')}>
       <h3>{t('import.previewTitle')}</h3>
-      <p>{t('import.counts', { endpoints: preview.endpoints.length, desktops: preview.desktops.length, profiles: preview.profiles.length })}</p>
-      {preview.warnings.length > 0 && (
+      <p>
+        {t('import.counts', { endpoints: preview.endpoints.length, desktops: preview.desktops.length, profiles: preview.profiles.length })}
+        {skipped.count > 0 && <> · {t('import.skippedCount', { count: amount(skipped.count) })}</>}
+      </p>
+      {memoryOnly && preview.tokens > 0 && (
+        <p className="callout callout-warn" role="note">
+          {t('import.tokenMemoryOnly')}
+        </p>
+      )}
+      {preview.notes.length > 0 && (
         <ul className="callout callout-warn" aria-label={t('import.warnings')}>
-          {preview.warnings.map((w, i) => (
-            <li key={i} lang="en">
-              {w}
-            </li>
+          {preview.notes.map((n, i) => (
+            <li key={i}>{word(n)}</li>
           ))}
         </ul>
       )}
+      {skipped.examples.length > 0 && (
+        <section className="preview-skipped" aria-label={t('import.skippedTitle', { shown: skipped.examples.length, count: amount(skipped.count) })}>
+          <h4>{t('import.skippedTitle', { shown: skipped.examples.length, count: amount(skipped.count) })}</h4>
+          <ul>
+            {skipped.examples.map((e, i) => (
+              <li key={i}>{word(e)}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       <ul className="preview-items">
-        {preview.endpoints.map((e) => (
-          <li key={`e-${e.id}`}>
-            <span className="badge">{t('import.kind.endpoint')}</span> {e.name} <code className="muted">{e.host}</code>
-          </li>
-        ))}
-        {preview.desktops.map((d) => (
-          <li key={`d-${d.id}`}>
-            <span className="badge">{t('import.kind.desktop')}</span> {d.name} <code className="muted">{routeSummary(d.route)}</code>
-          </li>
-        ))}
-        {preview.profiles.map((p) => (
-          <li key={`p-${p.id}`}>
-            <span className="badge">{t('import.kind.profile')}</span> {p.name}
-          </li>
-        ))}
+        {items.slice(0, ITEMS_SHOWN)}
+        {items.length > ITEMS_SHOWN && <li className="muted">{t('import.itemsMore', { count: amount(items.length - ITEMS_SHOWN) })}</li>}
       </ul>
+      <Original text={preview.warnings.join('\n')} />
     </section>
   );
 }

@@ -50,12 +50,12 @@ export function ProfileEditor({ id, desktopId }: { id?: string; desktopId?: stri
     }),
     { fieldPaths: PATHS },
   );
-  const { values: v, set, touch, error } = form;
+  const { values: v, set, error } = form;
 
   return (
     <EditorFrame kind="profile" existing={existing} form={form} save={(profile) => catalogue.saveProfile(profile)}>
       <Field label={t('profile.name')} error={error('name')}>
-        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} onBlur={() => touch('name')} />}
+        {(p) => <input {...p} value={v.name} onChange={(e) => set('name', e.target.value)} />}
       </Field>
       <Field label={t('profile.desktop')} error={error('desktopId')}>
         {(p) => (
@@ -82,10 +82,10 @@ export function ProfileEditor({ id, desktopId }: { id?: string; desktopId?: stri
           <legend>{t('profile.window')}</legend>
           <div className="row">
             <Field label={t('profile.width')} error={error('window.width')}>
-              {(p) => <input {...p} inputMode="numeric" value={v.width} onChange={(e) => set('width', e.target.value)} onBlur={() => touch('window.width')} />}
+              {(p) => <input {...p} inputMode="numeric" value={v.width} onChange={(e) => set('width', e.target.value)} />}
             </Field>
             <Field label={t('profile.height')} error={error('window.height')}>
-              {(p) => <input {...p} inputMode="numeric" value={v.height} onChange={(e) => set('height', e.target.value)} onBlur={() => touch('window.height')} />}
+              {(p) => <input {...p} inputMode="numeric" value={v.height} onChange={(e) => set('height', e.target.value)} />}
             </Field>
           </div>
           <div className="confirm">
@@ -95,7 +95,7 @@ export function ProfileEditor({ id, desktopId }: { id?: string; desktopId?: stri
         </fieldset>
       )}
       <Field label={t('profile.localPort')} error={error('localPort')} hint={t('profile.localPortHint')}>
-        {(p) => <input {...p} inputMode="numeric" value={v.localPort} onChange={(e) => set('localPort', e.target.value)} onBlur={() => touch('localPort')} />}
+        {(p) => <input {...p} inputMode="numeric" value={v.localPort} onChange={(e) => set('localPort', e.target.value)} />}
       </Field>
     </EditorFrame>
   );

@@ -14,19 +14,21 @@ describe('endpoint editor', () => {
     await user.click((await screen.findAllByRole('button', { name: 'Add endpoint' }))[0]);
     const dialog = await screen.findByRole('dialog', { name: 'New endpoint' });
 
-    // Leaving a field shows its error; nothing is sent while the form is invalid.
+    // Leaving a field says nothing (a line appearing on blur would move the buttons away from
+    // the click that caused it); Save shows every field's error at once; nothing is sent.
     const host = within(dialog).getByRole('textbox', { name: 'Host name or IP address' });
     await user.type(host, 'not a host!');
     await user.tab();
+    expect(within(dialog).queryByText('Not a valid host name or IP address')).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(within(dialog).getByText('Not a valid host name or IP address')).toBeInTheDocument();
     expect(host).toHaveAttribute('aria-invalid', 'true');
-    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(within(dialog).getByText('Required')).toBeInTheDocument();
     expect(api.callsTo('endpoint.save')).toEqual([]);
 
+    // After a failed save, errors follow the typing live.
     await user.selectOptions(within(dialog).getByRole('combobox', { name: 'How to reach the endpoint' }), 'manual');
     await user.type(within(dialog).getByRole('textbox', { name: 'Proxy URL' }), 'http://taro:secret@proxy:8080');
-    await user.tab();
     expect(within(dialog).getByText('Like http://proxy.example.com:8080 (no user or password)')).toBeInTheDocument();
 
     await user.clear(within(dialog).getByRole('textbox', { name: 'Proxy URL' }));
@@ -56,6 +58,58 @@ describe('endpoint editor', () => {
   });
 });
 
+describe('forms that never fight back', () => {
+  it('Cancel closes in one click, even right after typing in a field (no error appears on blur)', async () => {
+    const api = createFakeApi(catalogue);
+    const { user } = renderApp(api);
+    for (const [button, title] of [
+      ['Add endpoint', 'New endpoint'],
+      ['Add desktop', 'New desktop'],
+    ] as const) {
+      await user.click((await screen.findAllByRole('button', { name: button }))[0]);
+      const dialog = await screen.findByRole('dialog', { name: title });
+      await user.click(within(dialog).getByRole('textbox', { name: 'Name' }));
+      await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    }
+  });
+
+  it('in Japanese, an empty required field says 入力してください, and every field is shown at once on save', async () => {
+    const api = createFakeApi({ settings: { language: 'ja' } });
+    const { user } = renderApp(api, { lang: 'ja' });
+    await user.click((await screen.findAllByRole('button', { name: 'エンドポイントを追加' }))[0]);
+    const dialog = await screen.findByRole('dialog', { name: '新しいエンドポイント' });
+    await user.click(within(dialog).getByRole('button', { name: '保存' }));
+    expect(within(dialog).getAllByText('入力してください')).toHaveLength(2);
+    expect(within(dialog).queryByText('ホスト名または IP アドレスとして正しくありません')).not.toBeInTheDocument();
+  });
+
+  it('takes host names and addresses as Japanese keyboards type them (full-width), saved in ASCII', async () => {
+    const api = createFakeApi();
+    const { user } = renderApp(api);
+    await user.click((await screen.findAllByRole('button', { name: 'Add endpoint' }))[0]);
+    const dialog = await screen.findByRole('dialog', { name: 'New endpoint' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'Tokyo');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Host name or IP address' }), 'ｖｐｃｅ－１．ｅｘａｍｐｌｅ．ｃｏｍ');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Connect to this address instead (optional)' }), '１０．１５０．２４８．１８０');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(api.callsTo('endpoint.save')[0]).toMatchObject({ host: 'vpce-1.example.com', addressOverride: '10.150.248.180' });
+  });
+
+  it('takes full-width digits in ports, as Japanese keyboards type them', async () => {
+    const api = createFakeApi(catalogue);
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: 'Add desktop' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New desktop' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'Lab');
+    await user.type(within(dialog).getByRole('textbox', { name: 'NLB listener port' }), '４１７７３');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect((api.callsTo('desktop.save')[0] as { desktop: Desktop }).desktop.route).toEqual({ kind: 'port', port: 41773 });
+  });
+});
+
 describe('desktop editor', () => {
   it('shows the fields of each route kind and validates them', async () => {
     const api = createFakeApi(catalogue);
@@ -65,7 +119,7 @@ describe('desktop editor', () => {
     await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'Lab');
     const port = within(dialog).getByRole('textbox', { name: 'NLB listener port' });
     await user.type(port, '70000');
-    await user.tab();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
     expect(within(dialog).getByText('Must be 1–65535')).toBeInTheDocument();
 
     await user.click(within(dialog).getByRole('radio', { name: 'Path prefix (nginx router)' }));
@@ -75,7 +129,6 @@ describe('desktop editor', () => {
     await user.clear(within(dialog).getByRole('textbox', { name: 'Port' }));
     await user.type(within(dialog).getByRole('textbox', { name: 'Port' }), '8443');
     await user.type(within(dialog).getByRole('textbox', { name: 'Session ID' }), 'bad session');
-    await user.tab();
     expect(within(dialog).getByText('Letters, digits and . _ ~ - only')).toBeInTheDocument();
     await user.clear(within(dialog).getByRole('textbox', { name: 'Session ID' }));
     await user.type(within(dialog).getByRole('textbox', { name: 'Session ID' }), 'console');
@@ -155,10 +208,19 @@ describe('import', () => {
     expect(detectFormat('50001 10.150.248.180')).toBe('ports');
   });
 
-  it('previews a pasted port table with warnings, then applies it', async () => {
+  it('previews a pasted port table with notes and skipped lines, then applies it', async () => {
     const api = createFakeApi(catalogue);
     api.handle('import.preview', (r) =>
-      ok({ format: r.format, endpoints: [], desktops: [desktop({ id: 'n1', name: 'Agent 50001' })], profiles: [], warnings: ['row 2 skipped: port 70000'] }),
+      ok({
+        format: r.format,
+        endpoints: [],
+        desktops: [desktop({ id: 'n1', name: 'Agent 50001' })],
+        profiles: [],
+        notes: [],
+        skipped: { count: 1, examples: [{ code: 'import.ports.skipped', params: { line: 2, problem: 'import.problem.portRange', port: '70000' } }] },
+        tokens: 0,
+        warnings: ['1 line skipped', 'line 2 skipped: port 70000 is not 1–65535'],
+      }),
     );
     api.handle('import.apply', () => ok({ endpoints: 0, desktops: 1, profiles: 0 }));
     const { user } = renderApp(api);
@@ -167,17 +229,17 @@ describe('import', () => {
     expect(within(dialog).getByRole('button', { name: 'Apply' })).toBeDisabled();
     await user.type(within(dialog).getByRole('textbox', { name: 'Or paste here' }), '50001 10.150.248.180{enter}70000 x');
     await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
-    expect(await within(dialog).findByText('row 2 skipped: port 70000')).toBeInTheDocument();
-    expect(within(dialog).getByText('0 endpoint(s), 1 desktop(s), 0 profile(s)')).toBeInTheDocument();
+    expect(await within(dialog).findByText('Line 2: Port 70000 is not between 1 and 65535.')).toBeInTheDocument();
+    expect(within(dialog).getByText(/0 endpoint\(s\), 1 desktop\(s\), 0 profile\(s\) · 1 line\(s\) skipped/)).toBeInTheDocument();
     expect(api.callsTo('import.preview')).toEqual([{ format: 'ports', text: '50001 10.150.248.180\n70000 x', endpointId: 'ep1' }]);
     await user.click(within(dialog).getByRole('button', { name: 'Apply' }));
     expect(await screen.findByText('Imported 0 endpoint(s), 1 desktop(s) and 0 profile(s).')).toBeInTheDocument();
     expect(api.callsTo('import.apply')).toHaveLength(1);
   });
 
-  it('reads a chosen .dcv file', async () => {
+  it('reads a chosen .dcv file and sends its name', async () => {
     const api = createFakeApi(catalogue);
-    api.handle('import.preview', (r) => ok({ format: r.format, endpoints: [], desktops: [], profiles: [], warnings: [] }));
+    api.handle('import.preview', (r) => ok({ format: r.format, endpoints: [], desktops: [], profiles: [], notes: [], skipped: { count: 0, examples: [] }, tokens: 0, warnings: [] }));
     const { user } = renderApp(api);
     await user.click(await screen.findByRole('button', { name: 'Import…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Import' });
@@ -185,6 +247,6 @@ describe('import', () => {
     await user.upload(within(dialog).getByLabelText('Choose a file…'), file);
     expect(await within(dialog).findByText('agent2.dcv')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
-    await waitFor(() => expect(api.callsTo('import.preview')).toEqual([{ format: 'dcv', text: expect.stringContaining('port=60000') }]));
+    await waitFor(() => expect(api.callsTo('import.preview')).toEqual([{ format: 'dcv', text: expect.stringContaining('port=60000'), fileName: 'agent2.dcv' }]));
   });
 });

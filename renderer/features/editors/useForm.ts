@@ -1,7 +1,9 @@
 /**
  * Form state for the editors: string fields, a candidate object checked against the model's
- * zod schema on every change (errors show once a field was left or the form submitted), and
- * the server's own field errors from a failed save.
+ * zod schema on every change, and the server's own field errors from a failed save.
+ * Errors show once the user tried to save — then every field's at once, and live as they are
+ * fixed — never when an untouched field loses focus: a message appearing under a field on blur
+ * moves the buttons, and the click on Cancel that caused the blur would miss.
  */
 import { useState } from 'react';
 import type { z } from 'zod';
@@ -19,7 +21,6 @@ export interface FormOptions {
 export function useForm<V extends object, Out>(initial: V, schema: z.ZodType<Out>, toCandidate: (values: V) => unknown, options: FormOptions = {}) {
   const t = useT();
   const [values, setValues] = useState(initial);
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [server, setServer] = useState<{ message?: string; fields: Record<string, string> }>({ fields: {} });
   const [busy, setBusy] = useState(false);
@@ -28,16 +29,12 @@ export function useForm<V extends object, Out>(initial: V, schema: z.ZodType<Out
   const client = parsed.success ? {} : fieldErrors(t, parsed.error);
 
   function error(path: string): string | undefined {
-    return under(server.fields, path) ?? (submitted || touched.has(path) ? under(client, path) : undefined);
+    return under(server.fields, path) ?? (submitted ? under(client, path) : undefined);
   }
 
   function set<K extends keyof V>(key: K, value: V[K]): void {
     setValues((v) => ({ ...v, [key]: value }));
     setServer({ fields: {} });
-  }
-
-  function touch(path: string): void {
-    setTouched((s) => (s.has(path) ? s : new Set(s).add(path)));
   }
 
   function serverError(error: ApiError): void {
@@ -72,7 +69,6 @@ export function useForm<V extends object, Out>(initial: V, schema: z.ZodType<Out
   return {
     values,
     set,
-    touch,
     error,
     submit,
     serverError,
@@ -103,8 +99,10 @@ export function newId(name: string): string {
   return `${slug || 'item'}-${suffix}`;
 }
 
+/** Digits as Japanese keyboards type them (full-width "４１７７３") count as digits. */
 export function toNumber(s: string): number | undefined {
-  return s.trim() === '' ? undefined : Number(s);
+  const text = s.normalize('NFKC').trim();
+  return text === '' ? undefined : Number(text);
 }
 
 export function optional(s: string): string | undefined {

@@ -1,11 +1,46 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { SecretsStatus } from '../../../preload/contract/api';
 import { useActions, useFeature } from '../../app/services';
 import type { MessageKey } from '../../i18n/translate';
 import { useLang, useT } from '../../i18n/useT';
 import { FingerprintHex } from '../../ui/CertificateView';
 import { formatDateTime } from '../../ui/format';
+import { formatMessage } from '../../i18n/messages';
+import { FailureText } from '../../ui/FailureText';
+import { Original } from '../../ui/Original';
 import { StoreProblemText } from './StoreProblemBanner';
+
+/** How long an unused tunnel (its window or tab closed) stays open before it closes itself. */
+function IdleClose() {
+  const t = useT();
+  const minutes = useFeature('catalogue', (s) => s.view?.catalogue.settings.idleCloseMinutes ?? 30);
+  const { setSettings } = useActions('catalogue');
+  const [text, setText] = useState(String(minutes));
+  useEffect(() => setText(String(minutes)), [minutes]);
+  const value = Number(text.normalize('NFKC').trim());
+  const valid = text.trim() !== '' && Number.isInteger(value) && value >= 0 && value <= 1440;
+  return (
+    <form
+      className="field idle-close"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid && value !== minutes) void setSettings({ idleCloseMinutes: value });
+      }}
+    >
+      <label htmlFor="idle-close">{t('settings.idleClose')}</label>
+      <div className="row">
+        <input id="idle-close" inputMode="numeric" value={text} aria-invalid={!valid} onChange={(e) => setText(e.target.value)} onBlur={(e) => e.currentTarget.form?.requestSubmit()} />
+        <span>{t('settings.idleCloseUnit')}</span>
+      </div>
+      <p className="field-hint">{t('settings.idleCloseHint')}</p>
+      {!valid && (
+        <p className="field-error" role="alert">
+          {t('v.tooBig', { max: 1440 })}
+        </p>
+      )}
+    </form>
+  );
+}
 
 const BACKEND: Record<SecretsStatus['backend'], MessageKey> = {
   keychain: 'settings.secrets.keychain',
@@ -66,10 +101,11 @@ export function SettingsView() {
         ]}
         onChange={(view) => void setSettings({ view })}
       />
+      <IdleClose />
       {error && (
-        <p className="callout callout-error" role="alert">
-          <span lang="en">{error.message}</span>
-        </p>
+        <div className="callout callout-error" role="alert">
+          <FailureText failure={{ code: error.code, message: error.message }} />
+        </div>
       )}
       <section className="section" aria-labelledby="secrets-heading">
         <h3 id="secrets-heading">{t('settings.secrets')}</h3>
@@ -77,9 +113,8 @@ export function SettingsView() {
           <div className={`callout ${secrets.persistent ? 'callout-ok' : 'callout-warn'}`}>
             <strong>{t(BACKEND[secrets.backend])}</strong>
             <p>{t(secrets.persistent ? 'settings.secrets.persistent' : 'settings.secrets.notPersistent')}</p>
-            <p className="muted" lang="en">
-              {secrets.detail}
-            </p>
+            {secrets.why && <p className="muted">{formatMessage(t, secrets.why)}</p>}
+            <Original text={secrets.detail} />
           </div>
         ) : (
           <p className="muted">…</p>
@@ -103,6 +138,7 @@ export function SettingsView() {
                   </span>
                 </div>
                 <button type="button" className="btn btn-small" onClick={() => void settings.forget(entry.key)} aria-label={t('settings.forgetNamed', { key: entry.key })}>
+                  {/* Forgetting a pin can be undone from the toast, like deleting a desktop. */}
                   {t('settings.forget')}
                 </button>
               </li>
