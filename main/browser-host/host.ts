@@ -44,6 +44,8 @@ export interface BrowserHost {
   port: number;
   /** The host certificate's SHA-256, "AB:CD:…" (what a browser's certificate viewer shows). */
   fingerprintHex: string;
+  /** Base64 SHA-256 of its SubjectPublicKeyInfo: what Chromium's --ignore-certificate-errors-spki-list takes. */
+  spkiHash: string;
   /** Another one-time launch URL (for a second browser, or when the first expired). */
   newLaunchUrl(): string;
   close(): Promise<void>;
@@ -153,6 +155,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     origin,
     port,
     fingerprintHex,
+    spkiHash: cert.spkiHash,
     newLaunchUrl,
     async close() {
       unsubscribe();

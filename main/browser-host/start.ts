@@ -4,7 +4,6 @@
  *
  *   node dist/host.mjs [--port N] [--no-open] [--demo]
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,13 +11,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLauncherServices } from '../services/app';
+import { appWindowFailedText, bannerText, freshUrlText, startFailedText, stoppingText } from './banner';
 import { startDemo, type Demo } from './demo';
 import { startBrowserHost, type BrowserHost } from './host';
+import { canShowWindow, findChromiumBrowser, openAppWindow, openDefaultBrowser, profileDirFor, type AppWindow } from './open-browser';
 import type { LauncherServices } from '../../preload/contract/api';
 
 const USAGE = `Usage: dcv-launcher-host [--port N] [--no-open] [--demo]
   --port N    listen on 127.0.0.1:N (default: a free port)
-  --no-open   do not try to open the browser
+  --no-open   do not open a browser window (print the URL only)
   --demo      two simulated DCV agents and a throw-away catalogue`;
 
 async function main(): Promise<void> {
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${values.port}"`);
 
   const homeDataDir = process.env.DCV_LAUNCHER_DATA_DIR ?? join(homedir(), '.config', 'dcv-launcher');
-  // Same certificate as the desktops' tunnels: one click-through in the browser covers them all.
+  // Same certificate as the desktops' tunnels: the app window trusts them all, and a browser
+  // started by hand asks once.
   const certDir = join(homeDataDir, 'certs');
   const demo: Demo | undefined = values.demo ? await startDemo() : undefined;
   const dataDir = demo?.dataDir ?? homeDataDir;
@@ -63,44 +65,52 @@ async function main(): Promise<void> {
     throw e;
   }
 
+  // Chromium-family app window when there is one; otherwise the default browser, as before.
+  const mayOpen = !values['no-open'] && canShowWindow();
+  const browser = mayOpen ? findChromiumBrowser() : undefined;
+  const openWindow = (): AppWindow | undefined => {
+    if (!browser) return undefined;
+    const win = openAppWindow(browser, { url: host.newLaunchUrl(), profileDir: profileDirFor(browser, homeDataDir), spkiHash: host.spkiHash });
+    win.onEarlyFailure((why) => console.log(appWindowFailedText(browser.name, why)));
+    return win;
+  };
+  const windows: AppWindow[] = [];
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1); // a second Ctrl+C: do not wait
     stopping = true;
-    console.log(`\n${signal}: closing tunnels…`);
+    console.log(stoppingText(signal));
+    for (const w of windows) w.close(); // its tunnels are about to go: an open window would only show errors
     await Promise.allSettled([host.close(), services.close()]);
     await demo?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
 
-  printBanner(host.url, host.fingerprintHex, dataDir, demo);
-  if (process.stdin.isTTY) {
-    createInterface({ input: process.stdin }).on('line', () => console.log(`\n  Fresh launch URL (works once):\n    ${host.newLaunchUrl()}\n`));
+  const first = openWindow();
+  if (first) windows.push(first);
+  const interactive = Boolean(process.stdin.isTTY);
+  console.log(
+    bannerText({
+      url: host.url,
+      fingerprintHex: host.fingerprintHex,
+      dataDir,
+      appWindow: first ? { browserName: first.browser.name } : undefined,
+      noBrowserFound: mayOpen && !browser,
+      demoAgents: demo?.agents.map((a) => a.url),
+      interactive,
+    }),
+  );
+  if (interactive) {
+    createInterface({ input: process.stdin }).on('line', () => {
+      const again = openWindow();
+      if (again) windows.push(again);
+      console.log(freshUrlText(host.newLaunchUrl()));
+    });
   }
   // Its own token: the printed URL stays usable in another browser.
-  if (!values['no-open']) openBrowser(host.newLaunchUrl());
-}
-
-function printBanner(url: string, fingerprintHex: string, dataDir: string, demo: Demo | undefined): void {
-  const lines = [
-    '',
-    'DCV Launcher is running in browser mode.',
-    '',
-    '  Open this URL in your browser (it works once, for 15 minutes):',
-    `    ${url}`,
-    '',
-    '  The browser warns once that it does not know the certificate: it is the launcher\'s own',
-    '  certificate for 127.0.0.1, made on this machine. Check that the SHA-256 fingerprint the',
-    '  browser shows (padlock / "Not secure" → certificate details) is',
-    `    ${fingerprintHex}`,
-    '  then proceed. Desktops open in new tabs on other 127.0.0.1 ports with the same certificate.',
-    '',
-    `  Data: ${dataDir}${demo ? ` (demo: agents at ${demo.agents.map((a) => a.url).join(', ')})` : ''}`,
-    `  ${process.stdin.isTTY ? 'Press Enter for a fresh URL; ' : ''}Ctrl+C to stop (closes every tunnel).`,
-    '',
-  ];
-  console.log(lines.join('\n'));
+  if (!first && mayOpen) openDefaultBrowser(host.newLaunchUrl());
 }
 
 /** dist/renderer next to dist/host.mjs; from the sources (tsx), the repository's dist/renderer. */
@@ -112,23 +122,8 @@ function findRendererDir(): string {
   return found;
 }
 
-/** Only where a browser can appear: a desktop session, not an SSH shell or CI. */
-function openBrowser(url: string): void {
-  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-  if (!hasDisplay || process.env.CI) return;
-  const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {}); // no opener installed: the printed URL is enough
-    child.unref();
-  } catch {
-    /* the printed URL is enough */
-  }
-}
-
 main().catch((e: unknown) => {
-  console.error(`DCV Launcher (browser mode) could not start: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(startFailedText(e instanceof Error ? e.message : String(e)));
   if (e instanceof Error && /Unknown option|Unexpected argument/.test(e.message)) console.error(USAGE);
   process.exit(1);
 });

@@ -1,10 +1,12 @@
 /**
  * Deep links: `dcv-launcher://connect/<profileId>` opens that profile. They arrive in argv
- * (Windows, Linux; also a second instance's argv) or as macOS open-url events.
+ * (Windows, Linux; also a second instance's argv) or as macOS open-url events, and are opened
+ * by the launcher window's own Connect.
  */
-import type { Handlers, OpenResult } from '../../preload/contract/api';
+import type { ApiError, CatalogueView, Events, Handlers } from '../../preload/contract/api';
 import { Id } from '../../preload/contract/model';
 import { dispatch } from '../dispatch';
+import type { ShellTexts } from './texts';
 
 export const DEEP_LINK_SCHEME = 'dcv-launcher';
 
@@ -26,29 +28,45 @@ export function findDeepLink(argv: readonly string[]): string | undefined {
   return argv.find((a) => a.toLowerCase().startsWith(`${DEEP_LINK_SCHEME}:`));
 }
 
-export type DeepLinkOutcome =
-  | { kind: 'opened'; result: Extract<OpenResult, { kind: 'opened' }> }
-  | { kind: 'problem'; message: string };
+/**
+ * What a link to a profile becomes: a Connect the launcher window runs ('connect.request'), so
+ * trust, proxy credentials, a Session Manager password and failures are all asked and worded
+ * there, in the user's language, exactly as when the profile is opened from the list.
+ */
+export type DeepLinkTarget =
+  | { kind: 'connect'; request: Events['connect.request'] }
+  | { kind: 'no-profile'; profileId: string }
+  | { kind: 'no-catalogue'; error: ApiError };
 
-/** Opens a profile the way the renderer's Connect does; the services' openDesktop shows it (a window or the browser). */
-export async function openProfile(handlers: Handlers, profileId: string): Promise<DeepLinkOutcome> {
+export async function resolveDeepLink(handlers: Handlers, profileId: string): Promise<DeepLinkTarget> {
   const view = await dispatch(handlers, 'catalogue.get', {});
-  if (!view.ok) return { kind: 'problem', message: view.error.message };
-  const profile = (view.value as { catalogue: { profiles: Array<{ id: string; desktopId: string }> } }).catalogue.profiles.find((p) => p.id === profileId);
-  if (!profile) return { kind: 'problem', message: `There is no profile "${profileId}" in the catalogue.` };
-  const opened = await dispatch(handlers, 'connection.open', { desktopId: profile.desktopId, profileId });
-  if (!opened.ok) return { kind: 'problem', message: opened.error.message };
-  const result = opened.value as OpenResult;
-  switch (result.kind) {
-    case 'opened':
-      return { kind: 'opened', result };
-    case 'needs-trust':
-    case 'certificate-changed':
-      return { kind: 'problem', message: `The certificate of ${result.inspection.key} needs your decision: connect from the launcher window to review it.` };
-    case 'needs-proxy-credentials':
-      return { kind: 'problem', message: `The proxy ${result.proxy} needs a user name and password: connect from the launcher window to enter them.` };
-    case 'failed':
-      return { kind: 'problem', message: `${result.message}${result.hint ? `\n\n${result.hint}` : ''}` };
+  if (!view.ok) return { kind: 'no-catalogue', error: view.error };
+  const profile = (view.value as CatalogueView).catalogue.profiles.find((p) => p.id === profileId);
+  if (!profile) return { kind: 'no-profile', profileId };
+  return { kind: 'connect', request: { desktopId: profile.desktopId, profileId } };
+}
+
+export interface FollowLinkDeps {
+  handlers: Handlers;
+  texts: ShellTexts;
+  /** To the launcher window (shell-events.ts), whose Connect opens it. */
+  connect(request: Events['connect.request']): void;
+  /** A native box, for what only the shell knows (a malformed link, an unknown profile). */
+  problem(message: string, detail: string): Promise<unknown>;
+}
+
+/** Follows one link: the launcher window connects, or the shell says why it cannot, in the user's language. */
+export async function followDeepLink(url: string, { handlers, texts, connect, problem }: FollowLinkDeps): Promise<void> {
+  const link = parseDeepLink(url);
+  if (!link) return void (await problem(texts.linkInvalid.message, texts.linkInvalid.detail(url)));
+  const target = await resolveDeepLink(handlers, link.profileId);
+  switch (target.kind) {
+    case 'connect':
+      return connect(target.request);
+    case 'no-profile':
+      return void (await problem(texts.linkNoProfile.message, texts.linkNoProfile.detail(target.profileId)));
+    case 'no-catalogue':
+      return void (await problem(texts.linkNoCatalogue, texts.original(target.error.message)));
   }
 }
 

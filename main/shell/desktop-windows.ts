@@ -9,6 +9,7 @@ import type { ConnectionInfo, LauncherServices } from '../../preload/contract/ap
 import type { Profile } from '../../preload/contract/model';
 import { dispatch } from '../dispatch';
 import { checkTunnelLaunch, desktopPermissionAllowed, externalUrl, httpOrigin, tunnelCertificateVerdict } from './security';
+import { shellTexts, type ShellTexts } from './texts';
 
 /** What the services hand the shell when a desktop should be shown (see showDesktop). */
 export interface DesktopOpenRequest {
@@ -17,9 +18,18 @@ export interface DesktopOpenRequest {
   openIn: 'window' | 'browser';
   tunnel: { port: number; origin: string; fingerprint: string; spkiHash: string };
   profile?: Profile;
+  /** Connect on a desktop that is open already: its window comes forward as it is (no reload). */
+  reuse?: boolean;
 }
 
 const DEFAULT_SIZE = { width: 1280, height: 800, fullScreen: false };
+
+export interface DesktopWindowsOptions {
+  /** The shell's words in the launcher's language now (language.ts); Japanese unless told. */
+  texts?: () => ShellTexts;
+  /** The desktop's (or session's) name for the window title; its id when unknown. */
+  nameOf?: (desktopId: string) => Promise<string | undefined>;
+}
 
 export class DesktopWindows {
   private readonly windows = new Map<string, BrowserWindow>();
@@ -27,7 +37,15 @@ export class DesktopWindows {
   private readonly keepConnection = new WeakSet<BrowserWindow>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly services: LauncherServices) {
+  private readonly texts: () => ShellTexts;
+  private readonly nameOf: (desktopId: string) => Promise<string | undefined>;
+
+  constructor(
+    private readonly services: LauncherServices,
+    options: DesktopWindowsOptions = {},
+  ) {
+    this.texts = options.texts ?? (() => shellTexts('ja'));
+    this.nameOf = options.nameOf ?? (async () => undefined);
     this.unsubscribe = services.subscribe((event, payload) => {
       if (event === 'connection.changed') this.connectionChanged(payload as ConnectionInfo);
     });
@@ -36,6 +54,13 @@ export class DesktopWindows {
   async open(request: DesktopOpenRequest): Promise<BrowserWindow> {
     const { desktopId, launchUrl, tunnel } = request;
     const origin = checkTunnelLaunch(launchUrl, tunnel);
+    const existing = this.windows.get(desktopId);
+    if (request.reuse && existing && !existing.isDestroyed()) {
+      if (existing.isMinimized()) existing.restore();
+      existing.show();
+      existing.focus();
+      return existing;
+    }
     this.closeWithoutConnection(desktopId);
 
     const partition = `desktop-${desktopId}`;
@@ -48,12 +73,14 @@ export class DesktopWindows {
     await ses.setProxy({ mode: 'direct' });
 
     const size = request.profile?.window ?? DEFAULT_SIZE;
+    const name = (await this.nameOf(desktopId).catch(() => undefined)) ?? desktopId;
+    const title = this.texts().desktopTitle(name);
     // eng-disable AUXCLICK_JS_CHECK: the remote desktop needs the middle button; a middle-clicked link still goes through setWindowOpenHandler below, which denies it
     const win = new BrowserWindow({
       width: size.width,
       height: size.height,
       fullscreen: size.fullScreen,
-      title: `DCV — ${desktopId}`,
+      title,
       webPreferences: {
         partition,
         sandbox: true,
@@ -69,6 +96,8 @@ export class DesktopWindows {
     this.windows.set(desktopId, win);
 
     const contents = win.webContents;
+    // The title stays the launcher's, in the user's language: the web client's page title would replace it.
+    win.on('page-title-updated', (event) => event.preventDefault());
     const stayOnTunnel = (event: { url: string; preventDefault(): void }) => {
       if (httpOrigin(event.url) !== origin) event.preventDefault();
     };
@@ -109,12 +138,13 @@ export class DesktopWindows {
 
   /** A desktop page asked for a new window: offer the system browser, never an app window. */
   private async offerExternal(parent: BrowserWindow, url: string): Promise<void> {
+    const words = this.texts().openLink;
     const { response } = await dialog.showMessageBox(parent, {
       type: 'question',
-      buttons: ['Open in browser', 'Cancel'],
+      buttons: [words.open, words.cancel],
       defaultId: 1,
       cancelId: 1,
-      message: 'The desktop wants to open a link.',
+      message: words.message,
       detail: url,
     });
     // eng-disable OPEN_EXTERNAL_JS_CHECK: url passed externalUrl() (http(s), no credentials) and the user agreed in the dialog above

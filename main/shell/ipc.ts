@@ -10,11 +10,18 @@ import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../preload/ipc-names';
 import { dispatch, failure, type DispatchLog } from '../dispatch';
 import { isLauncherUrl } from './security';
 
-export function registerIpc(services: LauncherServices, launcher: () => WebContents | undefined, log?: DispatchLog): () => void {
+export function registerIpc(
+  services: LauncherServices,
+  launcher: () => WebContents | undefined,
+  log?: DispatchLog,
+  /** Told of every call that passed the sender check (shell-events.ts learns the page listens). */
+  onCall?: (channel: unknown) => void,
+): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event: IpcMainInvokeEvent, channel: unknown, request: unknown): Promise<Result<unknown>> => {
     if (!fromLauncher(event, launcher())) {
       return failure({ code: 'FORBIDDEN', message: 'calls are only accepted from the launcher window' });
     }
+    onCall?.(channel);
     return dispatch(services.handlers, channel, request, log);
   });
   const unsubscribe = services.subscribe((event, payload) => {

@@ -3,20 +3,22 @@
  * desktop, deep links, the menu. Everything the app does lives in the services; this file
  * only wires them to Electron.
  */
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, safeStorage, session, type MessageBoxOptions } from 'electron';
-import type { LauncherServices } from '../../preload/contract/api';
+import { app, BrowserWindow, dialog, safeStorage, session, type MessageBoxOptions } from 'electron';
+import type { CatalogueView, LauncherServices, SourceStatus } from '../../preload/contract/api';
+import { dispatch } from '../dispatch';
 import { createLauncherServices } from '../services/app';
 import { registerAppScheme, serveApp } from './app-protocol';
-import { DEEP_LINK_SCHEME, findDeepLink, openProfile, parseDeepLink } from './deep-link';
+import { DEEP_LINK_SCHEME, findDeepLink, followDeepLink } from './deep-link';
 import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
 import { importFromFile } from './import-file';
 import { registerIpc } from './ipc';
+import { ShellLanguage } from './language';
 import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
-import { buildMenu } from './menu';
-import { LAUNCHER_URL } from './security';
+import { installMenu } from './menu';
+import { ShellEvents } from './shell-events';
 import { showDesktop } from './show-desktop';
+import { shellTexts, startupFailure, type ShellTexts } from './texts';
 
 const isDev = !app.isPackaged;
 app.enableSandbox();
@@ -29,6 +31,9 @@ function run(): void {
   let services: LauncherServices | undefined;
   let desktops: DesktopWindows | undefined;
   let launcher: BrowserWindow | undefined;
+  let language: ShellLanguage | undefined;
+  /** The shell's words in the launcher's language (Japanese until the catalogue is read). */
+  const texts = (): ShellTexts => language?.texts() ?? shellTexts('ja');
   /** Deep links that arrived before the services were ready. */
   const pending: string[] = [];
   const first = findDeepLink(process.argv);
@@ -42,10 +47,13 @@ function run(): void {
   }
 
   const launcherContents = () => (launcher && !launcher.isDestroyed() ? launcher.webContents : undefined);
+  /** Menu and deep links → the launcher's renderer, held until its page listens. */
+  const shellEvents = new ShellEvents(launcherContents);
   const showLauncher = (): BrowserWindow | undefined => {
     if (!app.isReady()) return undefined;
     if (!launcher || launcher.isDestroyed()) {
       launcher = createLauncherWindow({ preloadPath: join(__dirname, 'preload.cjs'), isDev });
+      shellEvents.watch(launcher.webContents);
     } else {
       if (launcher.isMinimized()) launcher.restore();
       launcher.focus();
@@ -57,19 +65,19 @@ function run(): void {
     return parent ? dialog.showMessageBox(parent, box) : dialog.showMessageBox(box);
   };
 
+  const failed = (message: string, e: unknown) => say({ type: 'error', message, detail: texts().original(e instanceof Error ? e.message : String(e)) });
+
+  // The launcher window's own Connect opens the profile: trust, proxy credentials, a Session
+  // Manager password, failures and a .dcv file are answered there, in the user's language.
   const handleLink = async (url: string): Promise<void> => {
     if (!services) return void pending.push(url);
-    const link = parseDeepLink(url);
     showLauncher();
-    if (!link) return void (await say({ type: 'warning', message: 'Not a DCV Launcher link', detail: `Expected ${DEEP_LINK_SCHEME}://connect/<profile>, got ${url}` }));
-    const outcome = await openProfile(services.handlers, link.profileId);
-    if (outcome.kind === 'problem') return void (await say({ type: 'warning', message: `Could not open profile "${link.profileId}"`, detail: outcome.message }));
-    const { result } = outcome;
-    // A window or the browser was opened by the services through openDesktop (showDesktop): not here too.
-    if (result.openIn === 'dcv-file' && result.dcvFile) {
-      const saved = await dialog.showSaveDialog({ defaultPath: join(app.getPath('downloads'), result.dcvFile.fileName) });
-      if (!saved.canceled && saved.filePath) await writeFile(saved.filePath, result.dcvFile.text, { mode: 0o600 });
-    }
+    await followDeepLink(url, {
+      handlers: services.handlers,
+      texts: texts(),
+      connect: (request) => shellEvents.send('connect.request', request),
+      problem: (message, detail) => say({ type: 'warning', message, detail }),
+    });
   };
   const followLink = (url: string) => void handleLink(url).catch((e) => console.error('[deep link]', e));
 
@@ -120,31 +128,48 @@ function run(): void {
         safeStorage,
         openDesktop: (request: DesktopOpenRequest) => {
           if (!desktops) return;
-          void showDesktop(desktops, request).catch((e: unknown) => say({ type: 'error', message: 'Could not open the desktop', detail: String(e) }));
+          void showDesktop(desktops, request).catch((e: unknown) => failed(texts().desktopNotShown, e));
         },
       });
+      language = await ShellLanguage.start(ready);
       services = ready;
-      desktops = new DesktopWindows(ready);
-      registerIpc(ready, launcherContents);
-      Menu.setApplicationMenu(
-        buildMenu({
-          isDev,
-          importFile: () => void importFromFile(ready.handlers, showLauncher()).catch((e) => say({ type: 'error', message: 'Import failed', detail: String(e) })),
-          about: () =>
-            void say({
-              type: 'info',
-              message: `DCV Launcher ${app.getVersion()}`,
-              detail: `Opens Amazon DCV desktops through a per-desktop localhost TLS tunnel.\n\nElectron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
-            }),
-          // The renderer picks its view from the hash.
-          troubleshooting: () => void showLauncher()?.webContents.loadURL(`${LAUNCHER_URL}#troubleshoot`),
-        }),
-      );
+      desktops = new DesktopWindows(ready, { texts, nameOf: (desktopId) => nameOf(ready, desktopId) });
+      registerIpc(ready, launcherContents, undefined, (channel) => shellEvents.called(channel));
+      installMenu(language, {
+        isDev,
+        importFile: () =>
+          void importFromFile({ parent: showLauncher(), texts: texts(), send: (file) => shellEvents.send('import.file', file) }).catch((e: unknown) => failed(texts().importFailed, e)),
+        about: () =>
+          void say({
+            type: 'info',
+            message: `DCV Launcher ${app.getVersion()}`,
+            detail: `${texts().aboutDetail}\n\nElectron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}`,
+          }),
+        troubleshooting: () => {
+          showLauncher();
+          shellEvents.send('view.show', { view: 'troubleshoot' });
+        },
+      });
       showLauncher();
       for (const url of pending.splice(0)) followLink(url);
     })
     .catch((e: unknown) => {
-      dialog.showErrorBox('DCV Launcher could not start', e instanceof Error ? e.message : String(e));
+      const box = startupFailure(e instanceof Error ? e.message : String(e));
+      dialog.showErrorBox(box.title, box.content);
       app.exit(1);
     });
+}
+
+/** A desktop window's name: the catalogue's desktop, or a Session Manager session by its key. */
+async function nameOf(services: LauncherServices, desktopId: string): Promise<string | undefined> {
+  const view = await dispatch(services.handlers, 'catalogue.get', {});
+  const desktop = view.ok ? (view.value as CatalogueView).catalogue.desktops.find((d) => d.id === desktopId) : undefined;
+  if (desktop) return desktop.name;
+  const sources = await dispatch(services.handlers, 'sessions.get', {});
+  if (!sources.ok) return undefined;
+  for (const source of sources.value as SourceStatus[]) {
+    const found = source.sessions.find((s) => s.key === desktopId);
+    if (found) return found.name || found.id;
+  }
+  return undefined;
 }

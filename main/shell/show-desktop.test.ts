@@ -12,7 +12,7 @@ import { startSimulator, type Simulator } from '../../test/sim/simulator';
 import { dispatch } from '../dispatch';
 import { createLauncherServices } from '../services/app';
 import type { KeytarLike } from '../services/secrets/keytar';
-import { openProfile } from './deep-link';
+import { resolveDeepLink } from './deep-link';
 import { DesktopWindows } from './desktop-windows';
 import { BrowserWindow, resetFake, shell } from '../testing/electron-fake';
 import { showDesktop } from './show-desktop';
@@ -83,14 +83,20 @@ describe('showing an opened desktop in Electron', () => {
     expect(shell.openExternal).not.toHaveBeenCalled();
   });
 
-  it('a deep link to a browser profile opens the browser exactly once', async () => {
-    const outcome = await openProfile(services.handlers, 'browser');
-    expect(outcome).toMatchObject({ kind: 'opened', result: { openIn: 'browser' } });
-    const launchUrl = outcome.kind === 'opened' ? outcome.result.launchUrl : '';
-    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith(launchUrl));
+  it('a deep link to a browser profile, opened by the Connect it asks for, opens the browser exactly once', async () => {
+    const target = await resolveDeepLink(services.handlers, 'browser');
+    expect(target).toEqual({ kind: 'connect', request: { desktopId: 'd1', profileId: 'browser' } });
+    // What the launcher window's Connect sends for 'connect.request'.
+    const r = target.kind === 'connect' ? ((await call('connection.open', target.request)) as Opened) : undefined;
+    expect(r).toMatchObject({ kind: 'opened', openIn: 'browser' });
+    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith(r?.launchUrl));
     await settle();
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
     expect(BrowserWindow.created).toHaveLength(0);
+  });
+
+  it('a deep link to a profile the catalogue does not have opens nothing', async () => {
+    expect(await resolveDeepLink(services.handlers, 'nope')).toEqual({ kind: 'no-profile', profileId: 'nope' });
   });
 
   it('a .dcv profile shows nothing (the file is the answer)', async () => {

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo } from '../../preload/contract/api';
 import { fakeServices } from '../testing/fake-services';
-import { BrowserWindow, dialog, resetFake, session, shell, type FakeSession } from '../testing/electron-fake';
+import { BrowserWindow, dialog, navigationEvent, resetFake, session, shell, type FakeSession } from '../testing/electron-fake';
 import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
 import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
+import { shellTexts } from './texts';
 
 vi.mock('electron', () => import('../testing/electron-fake'));
 
@@ -96,6 +97,18 @@ describe('desktop windows', () => {
     expect(session.defaultSession.verifyProc).toBeUndefined();
   });
 
+  it('Connect on a desktop that is open: its window comes forward as it is, no second window and no reload', async () => {
+    const { desktops, win } = await open();
+    const again = (await desktops.open(openRequest({ launchUrl: `${ORIGIN}/__launch/another`, reuse: true }))) as unknown as BrowserWindow;
+    expect(again).toBe(win);
+    expect(win.focus).toHaveBeenCalled();
+    expect(win.webContents.loadURL).toHaveBeenCalledTimes(1);
+    // A fresh launch (a renewed token, the window closed meanwhile) loads again.
+    const fresh = (await desktops.open(openRequest({ launchUrl: `${ORIGIN}/__launch/fresh` }))) as unknown as BrowserWindow;
+    expect(fresh).not.toBe(win);
+    expect(fresh.webContents.loadURL).toHaveBeenCalledWith(`${ORIGIN}/__launch/fresh`);
+  });
+
   it("trust only the tunnel's certificate for 127.0.0.1 in their own session", async () => {
     const { ses } = await open();
     expect(await ses.verify('127.0.0.1', FP)).toBe(0);
@@ -138,6 +151,36 @@ describe('desktop windows', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
     expect(dialog.showMessageBox).toHaveBeenCalledTimes(2);
+  });
+
+  it("are titled with the desktop's name in the launcher's language, which the page's own title does not replace", async () => {
+    const { win } = await open();
+    expect(win.options.title).toBe('desk-1 — DCV デスクトップ');
+    const event = navigationEvent('');
+    win.emit('page-title-updated', event, 'DCV Web Client');
+    expect(event.defaultPrevented).toBe(true);
+
+    const s = services();
+    const named = (await new DesktopWindows(s.svc, { texts: () => shellTexts('en'), nameOf: async (id) => (id === 'desk-1' ? 'Agent 1' : undefined) }).open(
+      openRequest(),
+    )) as unknown as BrowserWindow;
+    expect(named.options.title).toBe('Agent 1 — DCV desktop');
+  });
+
+  it("ask before opening a link in the launcher's language, as it is when the page asks", async () => {
+    let lang: 'ja' | 'en' = 'ja';
+    const s = services();
+    const win = (await new DesktopWindows(s.svc, { texts: () => shellTexts(lang) }).open(openRequest())) as unknown as BrowserWindow;
+    dialog.showMessageBox.mockResolvedValue({ response: 1, checkboxChecked: false });
+    win.webContents.windowOpenHandler!({ url: 'https://docs.aws.amazon.com/' });
+    await vi.waitFor(() => expect(dialog.showMessageBox).toHaveBeenCalledTimes(1));
+    expect(dialog.showMessageBox.mock.calls[0][1]).toMatchObject({ message: 'デスクトップがリンクを開こうとしています。', buttons: ['ブラウザーで開く', 'キャンセル'], detail: 'https://docs.aws.amazon.com/' });
+    lang = 'en';
+    win.webContents.windowOpenHandler!({ url: 'https://docs.aws.amazon.com/' });
+    await vi.waitFor(() => expect(dialog.showMessageBox).toHaveBeenCalledTimes(2));
+    expect(dialog.showMessageBox.mock.calls[1][1]).toMatchObject({ message: 'The desktop wants to open a link.', buttons: ['Open in browser', 'Cancel'] });
+    dialog.showMessageBox.mockReset();
+    expect(shell.openExternal).not.toHaveBeenCalled();
   });
 
   it('closing the window closes the connection', async () => {
