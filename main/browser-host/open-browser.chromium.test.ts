@@ -156,7 +156,7 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
     const profileDir = join(dir, 'profile-without-flag');
     const url = host.newLaunchUrl();
     const args = appWindowArgs({ url, profileDir, spkiHash: host.spkiHash }).filter((a) => !a.startsWith('--ignore-certificate-errors-spki-list='));
-    expect(args).toHaveLength(4);
+    expect(args).toHaveLength(5);
     started = await startChromium(args, profileDir);
     const { page } = started;
 

@@ -68,11 +68,12 @@ describe('snapName', () => {
 });
 
 describe('appWindowArgs', () => {
-  it('is exactly the app window, a dedicated profile, the one SPKI, and no first-run prompts', () => {
+  it('is exactly the app window, a dedicated profile, the one SPKI, desktop tabs without a click, and no first-run prompts', () => {
     expect(appWindowArgs({ url: URL_, profileDir: '/data/browser-profile', spkiHash: SPKI })).toEqual([
       `--app=${URL_}`,
       '--user-data-dir=/data/browser-profile',
       `--ignore-certificate-errors-spki-list=${SPKI}`,
+      '--disable-popup-blocking',
       '--no-first-run',
       '--no-default-browser-check',
     ]);

@@ -186,7 +186,7 @@ export interface AppWindowOptions {
   spkiHash: string;
 }
 
-/** The exact command line: nothing else is relaxed, and no flag is ever `--ignore-certificate-errors`. */
+/** The exact command line: nothing else about certificates is relaxed, and no flag is ever `--ignore-certificate-errors`. */
 export function appWindowArgs({ url, profileDir, spkiHash }: AppWindowOptions): string[] {
   if (!/^https:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`not a launch URL of the local host: ${url}`);
   if (!/^[A-Za-z0-9+/]{43}=$/.test(spkiHash)) throw new Error(`not a base64 SHA-256: ${spkiHash}`);
@@ -195,6 +195,10 @@ export function appWindowArgs({ url, profileDir, spkiHash }: AppWindowOptions): 
     // Required: Chromium ignores the SPKI list without it. Also keeps the user's own profile untouched.
     `--user-data-dir=${profileDir}`,
     `--ignore-certificate-errors-spki-list=${spkiHash}`,
+    // The launcher opens a desktop's tab when its connect finishes (after a proxy, a trust
+    // question, or seconds of network) and replaces it when a session's token is renewed, with
+    // no click at all: past Chromium's 5 s of user activation. Only in this dedicated profile.
+    '--disable-popup-blocking',
     '--no-first-run',
     '--no-default-browser-check',
   ];

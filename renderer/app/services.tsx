@@ -51,6 +51,7 @@ export function createServices(api: LauncherApi, options: ServicesOptions = {}):
   const toasts = createToastsStore();
   const catalogue = createCatalogueStore(api, i18n, toasts);
   const sessions = createSessionsStore(api);
+  const connections = createConnectionsStore(api);
   const stores: Stores = {
     i18n,
     toasts,
@@ -58,9 +59,9 @@ export function createServices(api: LauncherApi, options: ServicesOptions = {}):
     catalogue,
     browse: createBrowseStore(),
     editors: createEditorsStore(),
-    connect: createConnectStore({ api, catalogue, sessions, tabs: options.tabs ?? browserTabs() }),
+    connect: createConnectStore({ api, catalogue, sessions, connections, tabs: options.tabs ?? browserTabs() }),
     doctor: createDoctorStore(api, catalogue, sessions),
-    connections: createConnectionsStore(api),
+    connections,
     settings: createSettingsStore(api, toasts),
     sessions,
   };

@@ -65,7 +65,7 @@ export const en = {
   'desktops.favourite': 'Favourite: {name}',
   'desktops.connectTo': 'Connect to {name}',
   'desktops.show': 'Show {name}',
-  'desktops.showAgain': 'Show {name} again (its tab was closed; the connection is still open)',
+  'desktops.showAgain': 'Show {name} again',
   'desktops.troubleshoot': 'Troubleshoot {name}',
   'desktops.edit': 'Edit {name}',
   'desktops.missingEndpoint': 'Endpoint missing',

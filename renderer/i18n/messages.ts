@@ -19,7 +19,12 @@ export function paramsOf(params: Record<string, MessageParam> | undefined): Para
 /** A message in the user's language; an unknown code still says something true (and which code). */
 export function formatMessage(t: T, message: Message): string {
   const key = `m.${message.code}`;
-  return isMessageKey(key) ? t(key, paramsOf(message.params)) : t('m.unknown', { code: message.code });
+  if (!isMessageKey(key)) return t('m.unknown', { code: message.code });
+  const params = paramsOf(message.params);
+  // The keychain is a code (`secret-service`): named in the user's language.
+  const keychain = `keychain.${String(message.params?.keychain)}`;
+  if (isMessageKey(keychain)) params.keychain = t(keychain);
+  return t(key, params);
 }
 
 type Raw = Readonly<Record<string, MessageParam>>;

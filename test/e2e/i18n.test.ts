@@ -70,7 +70,9 @@ describe.skipIf(!needBinaries('chromium'))('e2e: Japanese first, English on requ
     for (const tab of ['デスクトップ', '接続中', 'トラブルシューティング', '設定']) await nav.getByRole('button', { name: tab }).waitFor(WAIT);
     await page.getByRole('heading', { name: /^デスクトップ/, level: 2 }).waitFor(WAIT);
     await page.getByRole('heading', { name: 'エンドポイント', level: 2 }).waitFor(WAIT);
-    await page.getByRole('button', { name: 'CAD workstation 01 に接続' }).waitFor(WAIT);
+    // Opened by the seed, with no tab yet: its button offers to show it again, named by desktop.
+    await page.getByRole('button', { name: 'CAD workstation 01 を再表示' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Finance shared desktop に接続' }).waitFor(WAIT);
     expect(await page.getByRole('button', { name: '接続', exact: true }).count()).toBe(0); // labelled by desktop, not bare
     // The status dots, spoken in Japanese: the opened desktop works, the diagnosed one failed.
     const desktops = page.getByRole('list', { name: 'デスクトップ' });
@@ -87,7 +89,8 @@ describe.skipIf(!needBinaries('chromium'))('e2e: Japanese first, English on requ
     for (const tab of ['Desktops', 'Connections', 'Troubleshooting', 'Settings']) await navEn.getByRole('button', { name: tab }).waitFor(WAIT);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await page.getByRole('heading', { name: 'Endpoints', level: 2 }).waitFor(WAIT);
-    await page.getByRole('button', { name: 'Connect to CAD workstation 01' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Show CAD workstation 01 again' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Connect to Finance shared desktop' }).waitFor(WAIT);
     await screenshot(page, 'desktops-en');
 
     // The language is a setting: a reload keeps English.

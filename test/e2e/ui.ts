@@ -95,8 +95,17 @@ export function desktopItem(page: Page, name: string): Locator {
   return page.getByRole('list', { name: 'Desktops' }).getByRole('listitem', { name });
 }
 
+/** The desktop's one button: “Connect to …” while closed, “Show …” / “Show … again” while open. */
 export function connectButton(page: Page, desktop: string): Locator {
-  return page.getByRole('button', { name: `Connect to ${desktop}` });
+  const name = desktop.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByRole('button', { name: new RegExp(`^(Connect to ${name}|Show ${name}( again)?)$`) });
+}
+
+/** The “already open in another tab” notice after Show: asks for a new launch (“Open again”). */
+export async function openAgain(page: Page, desktop: string): Promise<void> {
+  const notice = dialog(page, `${desktop} is open`);
+  await notice.getByRole('status').filter({ hasText: 'already open in another tab' }).waitFor(WAIT);
+  await notice.getByRole('button', { name: 'Open again' }).click();
 }
 
 export async function connect(page: Page, desktop: string): Promise<void> {

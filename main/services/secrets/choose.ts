@@ -7,7 +7,7 @@ import { message } from '../../../tunnel/messages';
 import { MemorySecretStore } from './memory';
 import { KeytarSecretStore, probeKeytar, type KeytarLike } from './keytar';
 import { checkSafeStorage, SafeStorageSecretStore, type SafeStorageLike } from './safe-storage';
-import { errorMessage, keychainName, type SecretStore } from './secret-store';
+import { errorMessage, keychainKind, keychainName, type SecretStore } from './secret-store';
 
 export interface ChooseSecretStoreOptions {
   /** Usually `loadKeytar` from ./keytar; throws when keytar is missing or does not load. */
@@ -50,5 +50,5 @@ export async function chooseSecretStore(opts: ChooseSecretStoreOptions): Promise
     reasons.push('no safeStorage (not running in Electron)');
   }
 
-  return new MemorySecretStore(reasons.join('; '), message(opts.safeStorage ? 'secrets.why.memory' : 'secrets.why.memoryNoElectron', { keychain: keychainName() }));
+  return new MemorySecretStore(reasons.join('; '), message(opts.safeStorage ? 'secrets.why.memory' : 'secrets.why.memoryNoElectron', { keychain: keychainKind() }));
 }

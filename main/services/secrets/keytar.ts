@@ -3,7 +3,7 @@
  * installed, may not load, and on Linux needs a Secret Service on the session D-Bus).
  */
 import { message } from '../../../tunnel/messages';
-import { checkSecretKey, errorMessage, keychainName, SERVICE_NAME, withTimeout, type SecretStore, type SecretsStatus } from './secret-store';
+import { checkSecretKey, errorMessage, keychainKind, keychainName, SERVICE_NAME, withTimeout, type SecretStore, type SecretsStatus } from './secret-store';
 
 /** The part of keytar's API we use. */
 export interface KeytarLike {
@@ -56,7 +56,7 @@ export class KeytarSecretStore implements SecretStore {
     return this.call('delete', () => this.keytar.deletePassword(SERVICE_NAME, checkSecretKey(key)));
   }
   status(): SecretsStatus {
-    return { backend: 'keychain', persistent: true, detail: this.detail, why: message('secrets.why.keychain', { keychain: keychainName() }) };
+    return { backend: 'keychain', persistent: true, detail: this.detail, why: message('secrets.why.keychain', { keychain: keychainKind() }) };
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {

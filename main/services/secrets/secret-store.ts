@@ -30,11 +30,22 @@ export const tokenSecretKey = (desktopId: string): string => checkSecretKey(`tok
 /** A Session Manager source's Broker client password. */
 export const brokerSecretKey = (sourceId: string): string => checkSecretKey(`broker:${sourceId}`);
 
-/** The platform's name for what keytar talks to, for status messages. */
+/** What keytar talks to on this platform: a code in messages (the renderer names it in the user's language). */
+export type KeychainKind = 'macos' | 'windows' | 'secret-service';
+
+export function keychainKind(platform: NodeJS.Platform = process.platform): KeychainKind {
+  return platform === 'darwin' ? 'macos' : platform === 'win32' ? 'windows' : 'secret-service';
+}
+
+const KEYCHAIN_NAMES: Record<KeychainKind, string> = {
+  macos: 'macOS Keychain',
+  windows: 'Windows Credential Manager',
+  'secret-service': 'Secret Service (GNOME Keyring / KWallet)',
+};
+
+/** The platform's name for what keytar talks to, for English details and logs. */
 export function keychainName(platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'darwin') return 'macOS Keychain';
-  if (platform === 'win32') return 'Windows Credential Manager';
-  return 'Secret Service (GNOME Keyring / KWallet)';
+  return KEYCHAIN_NAMES[keychainKind(platform)];
 }
 
 /** Rejects with `what timed out after N ms` when `promise` does not settle in time (a D-Bus call can hang). */

@@ -59,7 +59,7 @@ describe('Connect', () => {
     expect(await screen.findByText('Opened in a window.')).toBeInTheDocument();
   });
 
-  it('opened in browser mode: opens a tab and says so; Connect again brings that tab forward instead of a second one', async () => {
+  it('opened in browser mode: opens a tab and says so; Show brings that tab forward instead of a second one', async () => {
     const api = createFakeApi(catalogue, 'browser');
     scripted(api, opened({ openIn: 'browser' }), opened({ openIn: 'browser', launchUrl: 'https://127.0.0.1:41234/__launch/again' }));
     const tabs = fakeTabs();
@@ -67,9 +67,10 @@ describe('Connect', () => {
     await connect(user);
     expect(await screen.findByText('Opened in a new tab.')).toBeInTheDocument();
     expect(tabs.urls).toEqual(['https://127.0.0.1:41234/']);
+    act(() => api.emit('connection.changed', connection));
     await user.click(screen.getByRole('button', { name: 'Close' }));
 
-    await connect(user);
+    await user.click(await screen.findByRole('button', { name: 'Show Agent 1' }));
     const dialog = await screen.findByRole('dialog', { name: 'Agent 1 is open' });
     expect(within(dialog).getByText(/already open in another tab/)).toBeInTheDocument();
     expect(tabs.focused).toContain('d1');
@@ -77,6 +78,24 @@ describe('Connect', () => {
     // "Open again" makes a new launch in the same tab.
     await user.click(within(dialog).getByRole('button', { name: 'Open again' }));
     await screen.findByText('Opened in a new tab.');
+    expect(tabs.urls).toEqual(['https://127.0.0.1:41234/', 'https://127.0.0.1:41234/__launch/again']);
+    expect(api.callsTo('connection.open')).toHaveLength(2);
+  });
+
+  it('a tab left over from a closed connection is not “already open”: Connect makes a new launch in it', async () => {
+    const api = createFakeApi(catalogue, 'browser');
+    scripted(api, opened({ openIn: 'browser' }), opened({ openIn: 'browser', launchUrl: 'https://127.0.0.1:41234/__launch/again' }));
+    const tabs = fakeTabs();
+    const { user } = renderApp(api, { tabs });
+    await connect(user);
+    await screen.findByText('Opened in a new tab.');
+    act(() => api.emit('connection.changed', connection));
+    act(() => api.emit('connection.changed', { ...connection, state: { kind: 'closed' } }));
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+
+    await connect(user);
+    await screen.findByText('Opened in a new tab.');
+    expect(screen.queryByText(/already open in another tab/)).not.toBeInTheDocument();
     expect(tabs.urls).toEqual(['https://127.0.0.1:41234/', 'https://127.0.0.1:41234/__launch/again']);
     expect(api.callsTo('connection.open')).toHaveLength(2);
   });

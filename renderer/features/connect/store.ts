@@ -9,6 +9,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DiagnosisStep, Failure, LauncherApi, NeedsUser, OpenResult, Result, SessionView, SourceStatus, TrustInspection } from '../../../preload/contract/api';
 import type { CatalogueState } from '../catalogue/store';
+import { isLive, type ConnectionsState } from '../connections/store';
 import type { SessionsState } from '../sessions/store';
 import type { DesktopTabs } from './tabs';
 
@@ -76,6 +77,7 @@ export interface ConnectDeps {
   api: LauncherApi;
   catalogue: StoreApi<CatalogueState>;
   sessions: StoreApi<SessionsState>;
+  connections: StoreApi<ConnectionsState>;
   /** Browser mode's desktop tabs. */
   tabs: DesktopTabs;
 }
@@ -83,7 +85,7 @@ export interface ConnectDeps {
 /** What one attempt came back with, whatever the job. */
 type Answer = OpenResult | { kind: 'listed' } | { kind: 'creating'; session: SessionView };
 
-export function createConnectStore({ api, catalogue, sessions, tabs }: ConnectDeps) {
+export function createConnectStore({ api, catalogue, sessions, connections, tabs }: ConnectDeps) {
   return createStore<ConnectState>()((set, get) => {
     const setPhase = (phase: Phase) => {
       const session = get().session;
@@ -177,8 +179,9 @@ export function createConnectStore({ api, catalogue, sessions, tabs }: ConnectDe
     return {
       session: null,
       start: async (desktopId, profileId) => {
-        // Browser mode: a desktop already in a tab comes forward instead of opening twice.
-        if (api.mode === 'browser' && !profileId && tabs.isOpen(desktopId) && tabs.focus(desktopId)) {
+        // Browser mode: a live desktop already in a tab comes forward instead of opening twice
+        // (a tab left over from a closed connection gets a new launch instead).
+        if (api.mode === 'browser' && !profileId && isLive(connections.getState().list, desktopId) && tabs.isOpen(desktopId) && tabs.focus(desktopId)) {
           return set({ session: { job: { kind: 'open', desktopId }, desktopId, phase: { kind: 'already-open' }, steps: {} } });
         }
         return begin({ kind: 'open', desktopId, ...(profileId ? { profileId } : {}) }, desktopId, profileId);

@@ -1,8 +1,9 @@
 /**
  * Browser mode's desktop tabs, one per desktop: opened on the tunnel's one-time launch URL,
- * brought forward instead of opened twice, sent to a fresh launch URL when the launcher renews
- * a Session Manager token. The tab is disowned (no `opener`), so the desktop's page cannot
- * reach back into the launcher; the launcher keeps its handle to find it again.
+ * brought forward instead of opened twice, replaced by a tab on a fresh launch URL when the
+ * launcher renews a Session Manager token or the user asks to open it again. The tab is
+ * disowned (no `opener`), so the desktop's page cannot reach back into the launcher; the
+ * launcher keeps its handle to find it again.
  */
 export interface DesktopTabs {
   /** Opens the launch URL in a new tab; false when the browser blocked it. */
@@ -11,7 +12,7 @@ export interface DesktopTabs {
   isOpen(desktopId: string): boolean;
   /** Brings its tab forward; false when there is none. */
   focus(desktopId: string): boolean;
-  /** Sends its tab to another launch URL (a fresh token); false when there is none. */
+  /** Replaces its tab with one on another launch URL (a fresh token); false when there is none or the browser blocked the new one. */
   navigate(desktopId: string, url: string): boolean;
 }
 
@@ -37,10 +38,18 @@ export function browserTabs(): DesktopTabs {
       return tab !== undefined;
     },
     navigate(id, url) {
-      const tab = live(id);
-      // Assigning a location is allowed across origins: the tab loads the new launch URL.
-      if (tab) tab.location.href = url;
-      return tab !== undefined;
+      const old = live(id);
+      if (!old) return false;
+      // A disowned tab can be neither sent elsewhere nor closed from here (Chromium: "neither
+      // same-origin with the target, nor its opener"), and keeping the opener would let the
+      // desktop's page navigate the launcher. So a new tab takes the new launch; the old one is
+      // asked to close (browsers that allow it do) and is no longer this desktop's tab.
+      const tab = window.open(url, '_blank');
+      if (!tab) return false;
+      tab.opener = null;
+      tabs.set(id, tab);
+      old.close();
+      return true;
     },
   };
 }

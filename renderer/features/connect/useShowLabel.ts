@@ -1,5 +1,6 @@
 import { useFeature, useServices } from '../../app/services';
 import type { MessageKey } from '../../i18n/translate';
+import { isLive } from '../connections/store';
 
 /**
  * What the Connect button of a desktop says: 接続 (Connect) when it is closed; 表示 (Show) when
@@ -8,7 +9,7 @@ import type { MessageKey } from '../../i18n/translate';
  */
 export function useShowLabel(desktopId: string): { label: MessageKey; aria: MessageKey } {
   const { api } = useServices();
-  const open = useFeature('connections', (s) => s.list.some((c) => c.desktopId === desktopId && (c.state.kind === 'open' || c.state.kind === 'reconnecting')));
+  const open = useFeature('connections', (s) => isLive(s.list, desktopId));
   const tabOpen = useFeature('connect', (s) => s.openTabs[desktopId] === true);
   if (!open) return { label: 'action.connect', aria: 'desktops.connectTo' };
   if (api.mode === 'browser' && !tabOpen) return { label: 'action.showAgain', aria: 'desktops.showAgain' };

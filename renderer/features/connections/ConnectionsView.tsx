@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ConnectionState } from '../../../preload/contract/api';
 import { useShowLabel } from '../connect/useShowLabel';
+import { useDesktopName } from '../sessions/names';
 import { useActions, useFeature } from '../../app/services';
 import type { T } from '../../i18n/translate';
 import { useLang, useT } from '../../i18n/useT';
@@ -49,8 +50,10 @@ function LastError({ info }: { info: ConnectionInfo }) {
   );
 }
 
-function ConnectionRow({ info, name }: { info: ConnectionInfo; name: string }) {
+function ConnectionRow({ info }: { info: ConnectionInfo }) {
   const t = useT();
+  // A desktop's name, or a Session Manager session's (its key is no name for a person).
+  const name = useDesktopName(info.desktopId);
   const lang = useLang();
   const samples = useFeature('connections', (s) => s.samples[info.desktopId] ?? EMPTY);
   const { close } = useActions('connections');
@@ -122,9 +125,7 @@ function ConnectionRow({ info, name }: { info: ConnectionInfo; name: string }) {
 export function ConnectionsView() {
   const t = useT();
   const list = useFeature('connections', (s) => s.list);
-  const desktops = useFeature('catalogue', (s) => s.view?.catalogue.desktops);
   const nav = useActions('nav');
-  const nameOf = (id: string) => desktops?.find((d) => d.id === id)?.name ?? id;
   return (
     <div className="view">
       <h2>{t('conn.title')}</h2>
@@ -138,7 +139,7 @@ export function ConnectionsView() {
       ) : (
         <ul className="connections">
           {list.map((c) => (
-            <ConnectionRow key={c.desktopId} info={c} name={nameOf(c.desktopId)} />
+            <ConnectionRow key={c.desktopId} info={c} />
           ))}
         </ul>
       )}

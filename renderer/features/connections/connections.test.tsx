@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionInfo, Events } from '../../../preload/contract/api';
-import { createFakeApi, desktop, endpoint, ok } from '../../test/fakeApi';
+import { createFakeApi, desktop, endpoint, ok, sessionView, source, sourceStatus } from '../../test/fakeApi';
 import { renderApp } from '../../test/render';
 import { createConnectionsStore, nextSample, SAMPLE_LIMIT } from './store';
 
@@ -75,6 +75,18 @@ describe('Active connections view', () => {
     await user.click(within(row).getByRole('button', { name: 'Close the connection to Agent 1' }));
     expect(api.callsTo('connection.close')).toEqual([{ desktopId: 'd1' }]);
     expect(await screen.findByText(/No open connections/)).toBeInTheDocument();
+  });
+
+  it('names a Session Manager session’s connection by the session’s name, not its key', async () => {
+    const session = sessionView({ name: 'Design review' });
+    const api = createFakeApi({ endpoints: [endpoint()], sources: [source()] });
+    api.sessions.sm1 = sourceStatus({ sessions: [session] });
+    api.handle('connection.list', () => ok([{ ...info, desktopId: session.key }]));
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: /Connections/ }));
+    const row = await screen.findByRole('listitem', { name: 'Design review' });
+    expect(within(row).getByRole('heading', { name: 'Design review' })).toBeInTheDocument();
+    expect(screen.queryByText(session.key)).not.toBeInTheDocument();
   });
 
   it('follows connection.changed: reconnecting shows, closed disappears', async () => {

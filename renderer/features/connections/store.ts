@@ -22,6 +22,11 @@ export interface ConnectionsState {
   onStats(event: Events['connection.stats']): void;
 }
 
+/** Is this desktop's tunnel up (open, or getting back up)? */
+export function isLive(list: readonly ConnectionInfo[], desktopId: string): boolean {
+  return list.some((c) => c.desktopId === desktopId && (c.state.kind === 'open' || c.state.kind === 'reconnecting'));
+}
+
 export function nextSample(previous: Sample | undefined, event: Events['connection.stats']): Sample {
   const { bytesUp, bytesDown } = event.stats;
   const seconds = previous ? (event.at - previous.at) / 1000 : 0;

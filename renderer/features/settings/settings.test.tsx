@@ -26,6 +26,16 @@ describe('Settings', () => {
     expect(api.callsTo('trust.forget')).toEqual([{ key: '10.213.66.188:60000' }]);
   });
 
+  it('names the keychain in the user’s language (main sends which one, as a code)', async () => {
+    const api = createFakeApi({ settings: { language: 'ja' } });
+    api.handle('secrets.status', () =>
+      ok({ backend: 'keychain', persistent: true, detail: 'keytar loaded; Secret Service (GNOME Keyring / KWallet) answered', why: { code: 'secrets.why.keychain', params: { keychain: 'secret-service' } } }),
+    );
+    const { user } = renderApp(api);
+    await user.click(await screen.findByRole('button', { name: '設定' }));
+    expect(await screen.findByText('パスワードとトークンは キーリング（GNOME キーリング / KWallet） に保存しています。')).toBeInTheDocument();
+  });
+
   it('explains a broken catalogue in a banner at start and in settings', async () => {
     const api = createFakeApi();
     api.view.problem = {
