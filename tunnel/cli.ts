@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { USAGE, UsageError, defaultCertDir, parseCliArgs, resolveTunnelTarget, type CliArgs, type ResolveDeps, type SessionCliArgs, type TunnelFlags, type TunnelTarget } from './cli-args';
 import { failureOf, output, type Output } from './cli-output';
 import { openSession, printable, resolveBroker, runSessions, sessionTunnelTarget, tokenUser } from './cli-session';
-import { runDoctor, runSessionDoctor } from './doctor-cli';
+import { pathOf, runDoctor, runSessionDoctor } from './doctor-cli';
 import { LocalTunnel } from './local-tunnel';
 
 export async function main(argv: string[]): Promise<number> {
@@ -66,14 +66,7 @@ async function runSessionDoctorCli(args: SessionCliArgs, deps: ResolveDeps): Pro
       target: async (session, token) => {
         const { target } = sessionTunnelTarget(args, broker, session, token);
         return {
-          upstream: target.upstream,
-          ...(target.webUrlPath !== undefined ? { webUrlPath: target.webUrlPath } : {}),
-          route: target.route,
-          routeReason: target.routeReason,
-          proxyCredentials: target.proxyCredentials,
-          trust: target.trust,
-          hostHeader: target.hostHeader,
-          origin: target.origin,
+          ...pathOf(target),
           authToken: token,
           sessionId: session.id,
           via: args.gateway ? 'gateway' : 'server',

@@ -20,6 +20,20 @@ export interface DoctorIo {
   write(text: string): void;
 }
 
+/** What the doctor walks for a resolved tunnel target: the path the tunnel would take, without the entry page's token and session. */
+export function pathOf(target: TunnelTarget): Omit<DiagnoseInput, 'authToken' | 'sessionId' | 'via' | 'plainBrowserRoute'> {
+  return {
+    upstream: target.upstream,
+    ...(target.webUrlPath !== undefined ? { webUrlPath: target.webUrlPath } : {}),
+    route: target.route,
+    routeReason: target.routeReason,
+    proxyCredentials: target.proxyCredentials,
+    trust: target.trust,
+    hostHeader: target.hostHeader,
+    origin: target.origin,
+  };
+}
+
 export async function runDoctor(args: TunnelCliArgs, target: TunnelTarget, io: DoctorIo): Promise<number> {
   const { upstream } = target;
   const query = new URLSearchParams(target.entry.query ?? '');
@@ -29,14 +43,7 @@ export async function runDoctor(args: TunnelCliArgs, target: TunnelTarget, io: D
     (onStep) =>
       diagnose(
         {
-          upstream,
-          webUrlPath: target.webUrlPath,
-          route: target.route,
-          routeReason: target.routeReason,
-          proxyCredentials: target.proxyCredentials,
-          trust: target.trust,
-          hostHeader: target.hostHeader,
-          origin: target.origin,
+          ...pathOf(target),
           authToken,
           sessionId: target.entry.hash || undefined,
           plainBrowserRoute: plainBrowserRoute(upstream.host, upstream.port, io.env),

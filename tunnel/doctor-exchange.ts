@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { stopReading } from './socket-reading';
 
 export interface ResponseHead {
   status: number;
@@ -49,12 +50,7 @@ export function exchange(socket: Duplex, head: string, timeoutMs: number): Promi
 
     function finish(result: ResponseHead | Error): void {
       clearTimeout(timer);
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('close', onEnd);
-      socket.off('error', onError);
-      // Removing the 'data' listener does not stop a flowing stream: bytes would be dropped.
-      socket.pause();
+      stopReading(socket, onData, onEnd, onError);
       if (result instanceof Error) reject(result);
       else resolve(result);
     }

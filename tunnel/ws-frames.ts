@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { stopReading } from './socket-reading';
 
 export const Opcode = {
   CONTINUATION: 0x0,
@@ -99,11 +100,7 @@ export class WsFrameReader {
       let timer: NodeJS.Timeout | undefined;
       const finish = (result: WsMessage | Error) => {
         clearTimeout(timer);
-        socket.off('data', onData);
-        socket.off('end', onEnd);
-        socket.off('close', onEnd);
-        socket.off('error', onError);
-        socket.pause();
+        stopReading(socket, onData, onEnd, onError);
         if (result instanceof Error) reject(result);
         else resolve(result);
       };

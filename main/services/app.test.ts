@@ -8,12 +8,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { CHANNELS, type Channel, type EventName, type LauncherServices, type OpenResult, type Request, type Responses, type Result } from '../../preload/contract/api';
+import { CHANNELS, type EventName, type LauncherServices, type OpenResult } from '../../preload/contract/api';
 import { startDemo } from '../browser-host/demo';
-import { dispatch } from '../dispatch';
 import { needBinaries } from '../../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../../test/peers/squid';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
+import { serviceClient } from './test-client';
 import { createLauncherServices, type LauncherServicesOptions } from './app';
 import { fakeSafeStorage } from './secrets/fake-safe-storage';
 import type { KeytarLike } from './secrets/keytar';
@@ -45,15 +45,7 @@ async function start(extra: Partial<LauncherServicesOptions> = {}, dataDir?: str
   dirs.push(dir);
   const services = await createLauncherServices({ dataDir: dir, certDir: join(dir, 'certs'), env: {}, loadKeytar: noKeytar, ...extra });
   running.push(services);
-  const events: Array<{ event: EventName; payload: any }> = [];
-  services.subscribe((event, payload) => events.push({ event, payload }));
-  const raw = <C extends Channel>(channel: C, request: Request<C>) => dispatch(services.handlers, channel, request) as Promise<Result<Responses[C]>>;
-  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Responses[C]> => {
-    const r = await raw(channel, request);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
-  return { dir, services, events, raw, call };
+  return { dir, services, ...serviceClient(services) };
 }
 
 describe('createLauncherServices', () => {

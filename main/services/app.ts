@@ -22,6 +22,7 @@ import { loadKeytar, type KeytarLike } from './secrets/keytar';
 import type { SafeStorageLike } from './secrets/safe-storage';
 import { openCatalogueStore } from './store/catalogue-store';
 import { openTrustStore, parseTrustKey, TRUST_FILE, type RemovedTrust } from './trust-store';
+import { ok, fail, errorText } from './result';
 
 export interface LauncherServicesOptions {
   /** Catalogue, trust pins and (with safeStorage) encrypted secrets live here. */
@@ -54,10 +55,6 @@ export const SECRETS_FILE = 'secrets.json';
 
 type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 type Health = CatalogueView['health'];
-type ApiFail = Extract<Result<never>, { ok: false }>;
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: ApiFail['error']['code'], message: string): ApiFail => ({ ok: false, error: { code, message } });
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** For each desktop, the most recent of: last open (recents), last diagnosis, live connection. */
 function latest(...sources: Health[]): Health {

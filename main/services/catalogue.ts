@@ -11,8 +11,6 @@ import type { z } from 'zod';
 import {
   requests,
   zodToApiError,
-  type ApiError,
-  type ApiErrorCode,
   type CatalogueView,
   type ImportPreview,
   type Result,
@@ -23,6 +21,7 @@ import { applyPlan, withoutTokens, type PlanResult } from './import-export/plan'
 import { planImportText } from './import-export/plan-import';
 import { brokerSecretKey, tokenSecretKey, type SecretStore } from './secrets/secret-store';
 import type { CatalogueStore } from './store/catalogue-store';
+import { ok, fail, errorText } from './result';
 
 export const UNDO_LIMIT = 20;
 export const UNDO_TTL_MS = 10 * 60_000;
@@ -61,12 +60,6 @@ interface UndoEntry {
   secrets: Record<string, string>;
 }
 
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: ApiErrorCode, message: string, fields?: Record<string, string>): { ok: false; error: ApiError } => ({
-  ok: false,
-  error: { code, message, ...(fields ? { fields } : {}) },
-});
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function split<T>(list: readonly T[], drop: (item: T) => boolean): { kept: T[]; removed: Indexed<T> } {
   const kept: T[] = [];

@@ -33,6 +33,7 @@ import { parseTrustKey, type TrustStore } from './trust-store';
 import { exportDcvForTunnel } from './import-export/dcv-file';
 import { isSessionKey } from './session-target';
 import type { ViewerHandoff } from './viewer-handoff';
+import { ok, fail, errorText } from './result';
 
 /** What the shell needs to show a desktop (the shell's DesktopOpenRequest). */
 export interface DesktopLaunch {
@@ -141,10 +142,6 @@ interface Routed extends Resolved {
   credentials?: ProxyCredentials;
 }
 
-type ApiFail = Extract<Result<never>, { ok: false }>;
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: ApiFail['error']['code'], message: string): ApiFail => ({ ok: false, error: { code, message } });
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export type ConnectionManager = ReturnType<typeof createConnectionManager>;
 

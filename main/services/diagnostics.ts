@@ -20,6 +20,7 @@ import { tokenSecretKey, type SecretStore } from './secrets/secret-store';
 import type { SessionDirectory } from './session-directory';
 import { sessionTarget } from './session-target';
 import type { TrustStore } from './trust-store';
+import { ok, fail } from './result';
 
 export interface DiagnosticsDeps {
   catalogue(): Catalogue;
@@ -38,9 +39,6 @@ export interface DiagnosticsDeps {
 }
 
 type Health = { status: 'ok' | 'warn' | 'fail'; code: string; at: string };
-type ApiFail = Extract<Result<never>, { ok: false }>;
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: ApiFail['error']['code'], message: string): ApiFail => ({ ok: false, error: { code, message } });
 
 /** The URL a browser would ask for, on the port of the endpoint's first desktop (else DCV's 8443). */
 function endpointUrl(catalogue: Catalogue, endpoint: Endpoint): string {

@@ -22,6 +22,7 @@ import type { ProxyDecision, ProxyPolicy } from './proxy-policy';
 import { brokerSecretKey, type SecretStore } from './secrets/secret-store';
 import { brokerUrl, newSessionName, sessionKey, sessionTarget } from './session-target';
 import { trustKey, type TrustStore } from './trust-store';
+import { ok, fail, errorText } from './result';
 
 export interface SessionDirectoryDeps {
   catalogue: {
@@ -77,10 +78,6 @@ interface Reached {
   credentials?: ProxyCredentials;
 }
 
-type ApiFail = Extract<Result<never>, { ok: false }>;
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: ApiFail['error']['code'], message: string): ApiFail => ({ ok: false, error: { code, message } });
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const MAX_MARKS = 500;
 const CREATE_FOLLOW_MS = 15 * 60_000;

@@ -10,12 +10,12 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, EventName, LauncherServices, NeedsUser, OpenResult, Request, Responses, Result, SourceStatus } from '../../preload/contract/api';
+import type { LauncherServices, NeedsUser, OpenResult, Request, SourceStatus } from '../../preload/contract/api';
 import { LaunchClient } from '../../test/scenario/launch-client';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_PASSWORD, startBroker, type BrokerSim } from '../../test/sim/broker';
 import { startSessionManager } from '../../test/sim/session-manager';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
-import { dispatch } from '../dispatch';
+import { serviceClient } from './test-client';
 import { createLauncherServices } from './app';
 import type { KeytarLike } from './secrets/keytar';
 
@@ -57,6 +57,11 @@ const fakeViewer = {
   open: async (file: string) => void handedToViewer.push({ file, mode: statSync(file).mode & 0o777, text: readFileSync(file, 'utf8') }),
 };
 
+/** The test's source on the Broker simulator, reached "behind" the endpoint. */
+function tokyoSource(over: Partial<Request<'source.save'>['source']>): Request<'source.save'>['source'] {
+  return { id: 'sm', name: 'Tokyo Session Manager', endpointId: 'ep', brokerPort: broker.port, auth: { kind: 'broker', clientId: DEFAULT_CLIENT_ID }, open: { via: 'gateway', port: 8443 }, ...over };
+}
+
 async function start() {
   const dir = mkdtempSync(join(tmpdir(), 'dcv-sessions-'));
   dirs.push(dir);
@@ -70,26 +75,10 @@ async function start() {
     viewer: { launcher: fakeViewer, deleteAfterMs: 50 },
   });
   running.push(services);
-  const events: Array<{ event: EventName; payload: unknown }> = [];
-  services.subscribe((event, payload) => events.push({ event, payload }));
-  const raw = <C extends Channel>(channel: C, request: Request<C>) => dispatch(services.handlers, channel, request) as Promise<Result<Responses[C]>>;
-  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Responses[C]> => {
-    const r = await raw(channel, request);
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
+  const { events, raw, call } = serviceClient(services);
   await call('endpoint.save', { id: 'ep', name: 'VPC endpoint', host: '127.0.0.1', proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
   // The Broker and the agents are all "behind" the endpoint: the agent is reached by an NLB-like port rule.
-  await call('source.save', {
-    source: {
-      id: 'sm',
-      name: 'Tokyo Session Manager',
-      endpointId: 'ep',
-      brokerPort: broker.port,
-      auth: { kind: 'broker', clientId: DEFAULT_CLIENT_ID },
-      open: { via: 'server', rules: [{ server: '10.150.248.180', route: { kind: 'port', port: agent.port } }] },
-    },
-  });
+  await call('source.save', { source: tokyoSource({ open: { via: 'server', rules: [{ server: '10.150.248.180', route: { kind: 'port', port: agent.port } }] } }) });
   return { dir, services, events, raw, call };
 }
 
@@ -205,15 +194,7 @@ describe('Session Manager sources', () => {
     expect(broker.rejectedRequests).toEqual([]);
 
     await call('source.save', {
-      source: {
-        id: 'sm',
-        name: 'Tokyo Session Manager',
-        endpointId: 'ep',
-        brokerPort: broker.port,
-        auth: { kind: 'broker', clientId: DEFAULT_CLIENT_ID },
-        open: { via: 'server', rules: [{ server: '*', route: { kind: 'port', port: agent.port } }] },
-        template: { namePattern: '{user}-gpu-{n}', requirements: "gpu = 'a100'" },
-      },
+      source: tokyoSource({ open: { via: 'server', rules: [{ server: '*', route: { kind: 'port', port: agent.port } }] }, template: { namePattern: '{user}-gpu-{n}', requirements: "gpu = 'a100'" } }),
     });
     const failed = await call('sessions.create', { sourceId: 'sm' });
     expect(failed).toMatchObject({ kind: 'failed', code: 'SESSION_CREATE_FAILED', params: { name: 'alice-gpu-1' } });
@@ -279,13 +260,7 @@ describe('a Session Manager session whose token expires while it is open', () =>
     dirs.push(dir);
     const services = await createLauncherServices({ dataDir: dir, certDir: join(dir, 'certs'), env: {}, loadKeytar: noKeytar, osUser: 'alice' });
     running.push(services);
-    const events: Array<{ event: EventName; payload: unknown }> = [];
-    services.subscribe((event, payload) => events.push({ event, payload }));
-    const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Responses[C]> => {
-      const r = (await dispatch(services.handlers, channel, request)) as Result<Responses[C]>;
-      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-      return r.value;
-    };
+    const { events, call } = serviceClient(services);
     try {
       await call('endpoint.save', { id: 'ep', name: 'VPC endpoint', host: '127.0.0.1', proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
       await call('source.save', {

@@ -28,6 +28,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { listenTracked } from './http';
 import { brokerOperations, validateBrokerRequest, validateBrokerResponse, type BrokerOperation } from '../../tunnel/session-manager/api/schemas';
 import { VERIFIER_PATH, resolverHandler, verifierHandler, type AgentDeps, type ResolverCall, type VerifierCall } from './broker-agent';
 import { mediaType, readBody, sendJson, type Handler, type RejectedRequest } from './broker-http';
@@ -305,17 +306,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<BrokerSim> 
         else res.destroy();
       });
     });
-    server.on('connection', (s: Duplex) => {
-      connections.add(s);
-      s.on('close', () => connections.delete(s));
-    });
-    // Clients that refuse the self-signed certificate are expected; they must not crash anything.
-    server.on('tlsClientError', () => {});
-    await new Promise<void>((resolve, rejectListen) => {
-      server.once('error', (e) => rejectListen(new Error(`startBroker: cannot listen on ${host}:${port ?? 0} (${what}): ${e.message}`)));
-      server.listen(port ?? 0, host, () => resolve());
-    });
-    server.on('error', () => {});
+    await listenTracked(server, host, port, `startBroker (${what})`, connections);
     return server;
   };
   const listeners: Server[] = [];

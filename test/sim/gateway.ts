@@ -24,6 +24,7 @@
 import { request as httpsRequest, createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { listenTracked } from './http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AbortReason, abortReasonName, decodeSetupClientMessage, encodeSetupServerMessage } from '../../tunnel/session-manager/dcv-messages';
 import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
@@ -322,18 +323,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
   // --- lifecycle -----------------------------------------------------------------------------
 
-  const connections = new Set<Duplex>();
-  server.on('connection', (s: Duplex) => {
-    connections.add(s);
-    s.on('close', () => connections.delete(s));
-  });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', (e) => rejectListen(new Error(`startGateway: cannot listen on ${host}:${opts.port ?? 0}: ${e.message}`)));
-    server.listen(opts.port ?? 0, host, () => resolveListen());
-  });
-  server.on('error', () => {});
-  const port = (server.address() as { port: number }).port;
+  const { port, connections } = await listenTracked(server, host, opts.port, 'startGateway');
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;

@@ -1,5 +1,26 @@
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpsRequest, type RequestOptions, type Server as HttpsServer } from 'node:https';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * Listens on host:port (0: any free port) and tracks every TCP connection, upgraded ones too
+ * (the HTTP server forgets those), so a close can destroy them all. Clients that refuse the
+ * self-signed certificate are expected: they must not crash anything. `what` names the
+ * listener in the error when the port is taken.
+ */
+export async function listenTracked(server: HttpsServer, host: string, port: number | undefined, what: string, connections = new Set<Duplex>()): Promise<{ port: number; connections: Set<Duplex> }> {
+  server.on('connection', (s: Duplex) => {
+    connections.add(s);
+    s.on('close', () => connections.delete(s));
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`${what}: cannot listen on ${host}:${port ?? 0}: ${e.message}`)));
+    server.listen(port ?? 0, host, () => resolve());
+  });
+  server.on('error', () => {});
+  return { port: (server.address() as { port: number }).port, connections };
+}
 
 export interface SimpleResponse {
   status: number;

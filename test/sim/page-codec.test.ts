@@ -13,9 +13,9 @@ import {
   type AuthServerMessage,
   type ChannelConnectionRequest,
   type ConnectionRequest,
-  type PeerInfo,
   type SetupServerMessage,
 } from '../../tunnel/session-manager/dcv-messages';
+import { authServerMessages, int32, nonEmptyText, peerInfo, protocolVersion, setupServerMessages, text, uint32 } from '../../tunnel/testing/dcv-arbitraries';
 import { PAGE_CODEC_JS } from './page-codec';
 
 interface PageCodec {
@@ -42,16 +42,6 @@ const withoutKind = <T extends { kind: string }>(m: T): Omit<T, 'kind'> => {
 };
 /** What a browser's WebSocket hands over: an ArrayBuffer of exactly the message. */
 const arrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-
-const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('日本語', '\ufeffbom', 'console', ''));
-const nonEmptyText = text.filter((s) => s !== '');
-const uint32 = fc.oneof(fc.constantFrom(0, 127, 128, 300, 2 ** 31, 2 ** 32 - 1), fc.nat({ max: 2 ** 32 - 1 }));
-const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-const protocolVersion = fc.record({ major: uint32, minor: uint32 });
-const peerInfo: fc.Arbitrary<PeerInfo> = fc.record(
-  { name: text, version: fc.record({ major: uint32, minor: uint32, revision: uint32 }), os: text, arch: text, hostname: text },
-  { requiredKeys: ['name', 'os', 'arch', 'hostname'] },
-);
 
 describe('the page codec (plain JavaScript) against dcv-messages.ts', () => {
   it('is ES2017 syntax that a template literal can carry', () => {
@@ -107,17 +97,7 @@ describe('the page codec (plain JavaScript) against dcv-messages.ts', () => {
   });
 
   it('decodes every dcv.setup server message as dcv-messages.ts does', () => {
-    const messages: fc.Arbitrary<SetupServerMessage> = fc.oneof(
-      fc.record(
-        { kind: fc.constant('connectionConfirm' as const), connectionId: uint32, serverInfo: peerInfo, protocolVersion },
-        { requiredKeys: ['kind', 'connectionId'] },
-      ),
-      fc.record(
-        { kind: fc.constant('channelConnectionConfirm' as const), channelConnectionId: uint32, protocolVersion, encryption: fc.boolean() },
-        { requiredKeys: ['kind', 'channelConnectionId', 'encryption'] },
-      ),
-      fc.record({ kind: fc.constant('connectionAbort' as const), reason: fc.oneof(fc.constantFrom(...Object.values(AbortReason)), int32) }),
-    );
+    const messages = setupServerMessages;
     fc.assert(
       fc.property(messages, (m) => {
         const bytes = encodeSetupServerMessage(m);
@@ -129,16 +109,7 @@ describe('the page codec (plain JavaScript) against dcv-messages.ts', () => {
   });
 
   it('decodes every dcv.auth server message as dcv-messages.ts does', () => {
-    const messages: fc.Arbitrary<AuthServerMessage> = fc.oneof(
-      fc.record({ kind: fc.constant('authenticationInit' as const), authenticationMode: text, mechanisms: fc.array(text, { maxLength: 4 }) }),
-      fc.record({ kind: fc.constant('saslChallenge' as const), authData: fc.uint8Array({ maxLength: 200 }) }),
-      fc.record({
-        kind: fc.constant('authenticationResult' as const),
-        resultValue: fc.oneof(fc.constantFrom(0, 1, 2), int32),
-        sessionTargets: fc.array(fc.record({ sessionId: text, authenticationToken: text }), { maxLength: 4 }),
-        retriesLeft: uint32,
-      }),
-    );
+    const messages = authServerMessages;
     fc.assert(
       fc.property(messages, (m) => {
         const bytes = encodeAuthServerMessage(m);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { listenTracked } from './http';
 import { WebSocketServer } from 'ws';
 import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
 import { DcvAgent, type AgentStats } from './agent';
@@ -245,21 +246,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }, opts.keepaliveMs ?? 10_000);
   keepalive.unref();
 
-  // Every TCP connection, including upgraded ones the HTTP server no longer tracks.
-  const connections = new Set<Duplex>();
-  server.on('connection', (s: Duplex) => {
-    connections.add(s);
-    s.on('close', () => connections.delete(s));
-  });
-  // Clients that refuse the self-signed certificate are expected; they must not crash anything.
-  server.on('tlsClientError', () => {});
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`startSimulator: cannot listen on ${host}:${opts.port ?? 0}: ${e.message}`)));
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  server.on('error', () => {});
-  const port = (server.address() as { port: number }).port;
+  const { port, connections } = await listenTracked(server, host, opts.port, 'startSimulator');
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
