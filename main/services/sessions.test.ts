@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LauncherServices, NeedsUser, OpenResult, Request, SourceStatus } from '../../preload/contract/api';
+import { needBinaries } from '../../test/peers/binaries';
+import { startSquid } from '../../test/peers/squid';
 import { LaunchClient } from '../../test/scenario/launch-client';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_PASSWORD, startBroker, type BrokerSim } from '../../test/sim/broker';
 import { startSessionManager } from '../../test/sim/session-manager';
@@ -295,6 +297,55 @@ describe('a Session Manager session whose token expires while it is open', () =>
       await again.close();
       await call('connection.close', { desktopId: key });
     } finally {
+      await sm.close();
+    }
+  });
+});
+
+describe.skipIf(!needBinaries('squid', 'htpasswd'))('a Session Manager behind the corporate proxy (real squid with Basic auth)', () => {
+  const USER = { username: 'erin', password: 'pr:ox@y%pass' };
+  const ENDPOINT = 'vpce-sm.vpce-svc-0123.ap-northeast-1.vpce.amazonaws.com';
+
+  it('the Broker listed and the session opened through the Gateway, both via CONNECT with the proxy password; every byte through squid', async () => {
+    const sm = await startSessionManager({ user: 'alice', creatingMs: 600_000 });
+    // Only squid knows the endpoint's name (the VPC's private zone, as in the field).
+    const squid = await startSquid({ users: [USER], hosts: { [ENDPOINT]: '127.0.0.1' }, sslPorts: [sm.broker.port, sm.gateway.port] });
+    const dir = mkdtempSync(join(tmpdir(), 'dcv-sessions-squid-'));
+    dirs.push(dir);
+    const services = await createLauncherServices({ dataDir: dir, certDir: join(dir, 'certs'), env: {}, loadKeytar: noKeytar, osUser: 'alice' });
+    running.push(services);
+    const { call } = serviceClient(services);
+    try {
+      await call('endpoint.save', { id: 'ep', name: 'VPC endpoint', host: ENDPOINT, proxy: { mode: 'manual', url: squid.url, username: USER.username }, tls: { mode: 'pin' } });
+      await call('source.save', {
+        source: { id: 'sm', name: 'SM', endpointId: 'ep', brokerPort: sm.broker.port, auth: { kind: 'broker', clientId: sm.broker.clientId }, open: { via: 'gateway', port: sm.gateway.port } },
+        clientPassword: sm.broker.clientPassword,
+      });
+      // No proxy password yet: the list asks for it (one 407, no loop), then for the Broker's certificate.
+      expect((await call('sessions.refresh', { sourceId: 'sm' })).problem).toMatchObject({ kind: 'needs-proxy-credentials', endpointId: 'ep', reason: 'missing' });
+      await call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: USER.password });
+      const asked = await call('sessions.refresh', { sourceId: 'sm' });
+      expect(asked.problem).toMatchObject({ kind: 'needs-trust', inspection: { key: `${ENDPOINT}:${sm.broker.port}` } });
+      await trustShown(call, asked.problem);
+      const listed = await call('sessions.refresh', { sourceId: 'sm' });
+      expect(listed.problem).toBeUndefined();
+      const key = listed.sessions.find((x) => x.id === 'design-review')!.key;
+
+      await trustShown(call, (await call('connection.open', { desktopId: key })) as NeedsUser);
+      const opened = (await call('connection.open', { desktopId: key })) as Extract<OpenResult, { kind: 'opened' }>;
+      expect(opened.kind).toBe('opened');
+      const signedIn = await LaunchClient.signIn(opened.launchUrl, join(dir, 'certs'));
+      const main = await signedIn.client.main('/', { sessionId: 'design-review', authToken: tokenIn(signedIn.location) });
+      expect(main.agent).toBe('agent-C');
+      await main.close();
+
+      const tunnelled = (port: number) => squid.accessLog().some((l) => l.includes(`CONNECT ${ENDPOINT}:${port}`) && l.includes(USER.username) && / TCP_TUNNEL\/200 /.test(l));
+      expect(tunnelled(sm.broker.port)).toBe(true);
+      expect(tunnelled(sm.gateway.port)).toBe(true);
+      expect(sm.broker.rejectedRequests).toEqual([]);
+      await call('connection.close', { desktopId: key });
+    } finally {
+      await squid.close();
       await sm.close();
     }
   });
