@@ -236,6 +236,22 @@ describe('createLauncherServices', () => {
     expect(await raw('secrets.setProxyPassword', { endpointId: 'ep-direct', username: 'x', password: 'y' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 
+  it('HTTPS_PROXY with a password written as it is ("#"): a code that says to percent-encode it, the password nowhere', async () => {
+    const password = 'pa#ss/wo?rd';
+    const { call } = await start({ env: { HTTPS_PROXY: `http://alice:${password}@127.0.0.1:3128` } });
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'env' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    const opened = await call('connection.open', { desktopId: 'd1' });
+    expect(opened).toMatchObject({ kind: 'failed', code: 'PROXY_URL_UNENCODED', params: { variable: 'HTTPS_PROXY' } });
+    const diagnosis = await call('doctor.run', { desktopId: 'd1' });
+    expect(diagnosis.steps.find((st) => st.id === 'proxy')).toMatchObject({ status: 'fail', code: 'PROXY_URL_UNENCODED' });
+    const explained = await call('doctor.explainProxy', { endpointId: 'ep' });
+    for (const shown of [opened, diagnosis, explained, (await call('doctor.report', { desktopId: 'd1', format: 'markdown' })).text]) {
+      expect(JSON.stringify(shown)).not.toContain('pa#ss');
+      expect(JSON.stringify(shown)).not.toContain('wo?rd');
+    }
+  });
+
   it('doctor.explainProxy, trust.forget and trust.list', async () => {
     const { call, raw } = await start({ env: { https_proxy: 'http://127.0.0.1:3128', no_proxy: '.internal' } });
     await call('endpoint.save', { id: 'ep', name: 'ep', host: 'vpce-1.example.com', proxy: { mode: 'env' } });
