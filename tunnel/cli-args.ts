@@ -10,7 +10,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFingerprint } from './fingerprint';
+import { TunnelError } from './errors';
 import { envProxyFor } from './no-proxy';
+import { redactProxyUrl } from './proxy-list';
 import type { AddressOverride, ProxyCredentials, RouteEntry, TrustPolicy, UpstreamTarget } from './types';
 
 export const USAGE = `Usage:
@@ -386,11 +388,17 @@ function parseOrigin(value: string): void {
 }
 
 function parseProxyUrl(value: string): { host: string; port: number; username?: string } {
+  // Never quoted as given: a password may be in it, written in any way.
+  const shown = JSON.stringify(redactProxyUrl(value));
+  const at = value.lastIndexOf('@');
+  if (at >= 0 && value.slice(0, at).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').includes(':')) {
+    throw new UsageError('--proxy: put the password in DCV_TUNNEL_PROXY_PASSWORD, not in the URL (it would show in the process list)');
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--proxy ${JSON.stringify(value)}: expected direct, env or a URL like http://proxy.corp:8080`);
+    throw new UsageError(`--proxy ${shown}: expected direct, env or a URL like http://proxy.corp:8080`);
   }
   if (url.protocol !== 'http:') throw new UsageError(`--proxy: only http:// proxies are supported (CONNECT over plain HTTP), got ${url.protocol}//`);
   if (!url.port) throw new UsageError('--proxy: the proxy URL needs a port, e.g. http://proxy.corp:8080');
@@ -453,6 +461,7 @@ export async function resolveProxyRule(proxy: string, deps: ResolveDeps): Promis
       try {
         decision = envProxyFor(url.href, deps.env);
       } catch (e) {
+        if (e instanceof TunnelError) throw e;
         throw new UsageError(`--proxy env: ${(e as Error).message}`);
       }
       return { route: decision.route, routeReason: decision.reason, ...(decision.credentials ? { proxyCredentials: decision.credentials } : {}) };

@@ -6,6 +6,7 @@
  */
 import { isTunnelError } from './errors';
 import { isBrokerError } from './session-manager/types';
+import type { ProxyCredentials } from './types';
 
 export interface Output {
   json: boolean;
@@ -45,6 +46,13 @@ export function output(json: boolean, streams: Streams = process): Output {
       secrets.add(JSON.stringify(value).slice(1, -1));
     },
   };
+}
+
+/** A proxy password, and the Basic credentials it travels in, are scrubbed like the other secrets. */
+export function keepProxySecret(out: Output, credentials: ProxyCredentials | undefined): void {
+  if (!credentials) return;
+  out.secret(credentials.password);
+  out.secret(Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64'));
 }
 
 /**

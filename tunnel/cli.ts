@@ -9,7 +9,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { USAGE, UsageError, defaultCertDir, parseCliArgs, resolveTunnelTarget, type CliArgs, type ResolveDeps, type SessionCliArgs, type TunnelFlags, type TunnelTarget } from './cli-args';
-import { failureOf, output, type Output } from './cli-output';
+import { failureOf, keepProxySecret, output, type Output } from './cli-output';
 import { openSession, printable, resolveBroker, runSessions, sessionTunnelTarget, tokenUser } from './cli-session';
 import { pathOf, runDoctor, runSessionDoctor } from './doctor-cli';
 import { LocalTunnel } from './local-tunnel';
@@ -40,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runSessionTunnel(args, deps, out);
     }
     const target = await resolveTunnelTarget(args, deps);
+    keepProxySecret(out, target.proxyCredentials);
     if (args.command === 'doctor') return await runDoctor(args, target, { env: process.env, write: (text) => process.stdout.write(text) });
     return await runTunnel(args, target, out);
   } catch (e) {

@@ -1,7 +1,13 @@
 /**
  * HTTP CONNECT over a socket already connected to the proxy. One request, one answer: a 407
  * after credentials were sent is final (retrying would lock the user's account).
+ *
+ * Nothing the proxy wrote is repeated: a broken or hostile proxy can put the credentials it was
+ * sent (base64 of user:password) in its reason phrase, its headers or its body. An answer is
+ * known by its status code, Node's standard phrase for it, and the names of the auth schemes
+ * it offers.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { TunnelError } from './errors';
 import { formatHostPort } from './proxy-list';
@@ -21,6 +27,7 @@ export interface ConnectRequest {
 
 export interface ConnectAnswer {
   status: number;
+  /** The standard phrase for the status ("Proxy Authentication Required"), never the proxy's own. */
   statusText: string;
   /** Header names lower-cased; repeated headers joined with ", ". */
   headers: Record<string, string>;
@@ -50,7 +57,25 @@ function parseHead(head: string): Omit<ConnectAnswer, 'credentialsSent'> | undef
     const value = line.slice(colon + 1).trim();
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
-  return { status: Number(m[1]), statusText: m[2] ?? '', headers };
+  const status = Number(m[1]);
+  return { status, statusText: STATUS_CODES[status] ?? '', headers };
+}
+
+/** Auth schemes a proxy may offer; anything else is named only as "other". */
+const KNOWN_SCHEMES = new Map(['Basic', 'Digest', 'Negotiate', 'NTLM', 'Kerberos', 'Bearer'].map((s) => [s.toLowerCase(), s]));
+
+/**
+ * "Basic realm=\"corp\", Negotiate" → "Basic, Negotiate": the schemes of the challenges, from a
+ * fixed list (a realm, a token68 or an unknown word is the proxy's text, not repeated).
+ */
+export function offeredSchemes(proxyAuthenticate: string): string {
+  const schemes = new Set<string>();
+  for (const piece of proxyAuthenticate.split(',')) {
+    const word = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)(\s*=)?/.exec(piece);
+    if (!word || word[2]) continue; // an auth-param (realm="…"), not a scheme
+    schemes.add(KNOWN_SCHEMES.get(word[1].toLowerCase()) ?? 'other');
+  }
+  return [...schemes].join(', ');
 }
 
 /** End of the head: index just past the blank line, or -1. Bare-LF proxies are tolerated. */
@@ -113,9 +138,8 @@ export async function connectThroughProxy(socket: Socket, req: ConnectRequest): 
   const head = await reading;
   const parsed = parseHead(head);
   if (!parsed) {
-    // Only the first line: a head that is not HTTP may be our own request echoed back, Proxy-Authorization and all.
-    const first = head.split(/\r?\n/, 1)[0].slice(0, 80);
-    throw new TunnelError('PROXY_ERROR', `proxy ${proxy} answered CONNECT with something that is not HTTP: ${JSON.stringify(first)}`, { proxy });
+    // Not quoted: it may be our own request echoed back, Proxy-Authorization and all.
+    throw new TunnelError('PROXY_ERROR', `proxy ${proxy} answered CONNECT with something that is not HTTP (${head.length} bytes)`, { proxy });
   }
   const answer: ConnectAnswer = { ...parsed, credentialsSent };
   const { status, statusText } = answer;
@@ -124,7 +148,8 @@ export async function connectThroughProxy(socket: Socket, req: ConnectRequest): 
   const details = { proxy, proxyStatus: status, proxyStatusText: statusText, connectTo, credentialsSent };
   const line = `${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 407) {
-    const proxyAuthenticate = answer.headers['proxy-authenticate'];
+    const offered = answer.headers['proxy-authenticate'];
+    const proxyAuthenticate = offered === undefined ? undefined : offeredSchemes(offered) || undefined;
     const message = credentialsSent
       ? `proxy ${proxy} rejected the credentials (${line})`
       : `proxy ${proxy} requires authentication (${line}) and no proxy credentials are set`;

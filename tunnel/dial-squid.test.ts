@@ -79,13 +79,13 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('dial through real squid', (
     await waitForLog(squid, new RegExp(`TCP_TUNNEL/200 .*CONNECT 127\\.0\\.0\\.2:${agent.port}`));
   });
 
-  it('wrong password → PROXY_AUTH_REQUIRED with Basic realm, after exactly one CONNECT (no retry loop)', async () => {
+  it('wrong password → PROXY_AUTH_REQUIRED naming Basic, after exactly one CONNECT (no retry loop)', async () => {
     const denied = () => squid.accessLog().filter((l) => /TCP_DENIED\/407/.test(l) && l.includes('CONNECT')).length;
     const before = denied();
     const e = await dialFailure(dial(options({ proxyCredentials: { username: USER.username, password: 'wrong' } })));
     expect(e.code).toBe('PROXY_AUTH_REQUIRED');
     expect(e.details).toMatchObject({ proxyStatus: 407, credentialsSent: true });
-    expect(e.details.proxyAuthenticate).toMatch(/^Basic realm="dcv-test-proxy"/);
+    expect(e.details.proxyAuthenticate).toBe('Basic');
     await waitForLog(squid, /TCP_DENIED\/407/);
     for (let i = 0; i < 100 && denied() === before; i++) await new Promise((r) => setTimeout(r, 50));
     expect(denied() - before).toBe(1);

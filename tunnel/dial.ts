@@ -11,6 +11,7 @@ import { namesHost, summarizeDer } from './certificate';
 import { connectThroughProxy } from './connect-proxy';
 import { type CertificateSummary, isTunnelError, TunnelError, type TunnelErrorCode } from './errors';
 import { formatHostPort, formatRouteEntry, parseProxyList } from './proxy-list';
+import { withProxyCredentials } from './proxy-refusals';
 import { errorText, parsePins, presentedChain, type Verify, verifyChain, verifyPin } from './tls-verify';
 import type { DialOptions, DialResult, DialStep, ProxyCredentials, RouteEntry, TrustPolicy } from './types';
 
@@ -140,13 +141,16 @@ async function tryRoute(opts: DialOptions, trust: TrustPolicy, verify: Verify): 
   if (entries.length === 0) throw new Error('dial: the route has no entries (expected e.g. "DIRECT")');
   checkTarget(opts.target);
   const earlier: Array<{ route: string; code: TunnelErrorCode; message: string }> = [];
+  // Credentials are for the proxy they were asked for, the route's first: a PAC fallback to
+  // another proxy (the first one unreachable) must not hand it the password.
+  const credentialsFor = entries.find((e) => e.kind === 'proxy');
   for (const [i, entry] of entries.entries()) {
     throwIfAborted(opts.signal);
     try {
       const connected = await attempt({
         target: opts.target,
         entry,
-        credentials: opts.proxyCredentials,
+        credentials: entry === credentialsFor ? opts.proxyCredentials : undefined,
         caBundle: trust.kind === 'ca' ? trust.ca : undefined,
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         handshakeTimeoutMs: opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -238,10 +242,15 @@ async function attempt(a: Attempt): Promise<Connected> {
       if (a.entry.kind === 'direct') return { value: undefined, status: 'skip', detail: { reason: 'DIRECT' } };
       const proxy = formatHostPort(a.entry.host, a.entry.port);
       const connectTo = { host: override?.address ?? host, port };
-      const answer = await withSignal(
-        connectThroughProxy(raw!, { proxy: a.entry, target: connectTo, credentials: a.credentials, timeoutMs: Math.max(0, Math.round(remaining())) }),
-        a.signal,
-      );
+      const entry = a.entry;
+      const connect = () => {
+        // Time spent waiting for another dial's answer (proxy-refusals) counts: nothing is sent after the deadline.
+        const timeoutMs = Math.round(remaining());
+        if (raw!.destroyed || a.signal?.aborted) throw new TunnelError('PROXY_ERROR', `the connection to proxy ${proxy} ended before CONNECT`, { proxy });
+        if (timeoutMs <= 0) throw new TunnelError('PROXY_ERROR', `proxy ${proxy} did not answer CONNECT in time`, { proxy, timeout: true });
+        return connectThroughProxy(raw!, { proxy: entry, target: connectTo, credentials: a.credentials, timeoutMs });
+      };
+      const answer = await withSignal(a.credentials ? withProxyCredentials(proxy, a.credentials, async () => connect()) : connect(), a.signal);
       const detail: Record<string, unknown> = {
         proxy,
         connectTo: formatHostPort(connectTo.host, connectTo.port),
@@ -249,7 +258,6 @@ async function attempt(a: Attempt): Promise<Connected> {
         proxyStatusText: answer.statusText,
         credentialsSent: answer.credentialsSent,
       };
-      if (answer.headers['proxy-agent'] ?? answer.headers.server) detail.proxyAgent = answer.headers['proxy-agent'] ?? answer.headers.server;
       return { value: undefined, detail };
     });
 

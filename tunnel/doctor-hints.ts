@@ -92,6 +92,8 @@ export const ADVICE_CODES = [
   'ROUTE_FALLBACK',
   'PROXY_UNREACHABLE',
   'PROXY_AUTH_REQUIRED',
+  'PROXY_CREDENTIALS_REFUSED',
+  'PROXY_URL_UNENCODED',
   'PROXY_CONNECT_FORBIDDEN',
   'PROXY_ERROR',
   'SYSTEM_PROXY_WOULD_INTERCEPT',
@@ -222,6 +224,14 @@ const HINTS: Record<AdviceCode, HintText> = {
       `If the endpoint is reachable without the proxy, choose Endpoint → Proxy: 'Direct' and add ${f.host} to no_proxy.`
     );
   },
+
+  PROXY_CREDENTIALS_REFUSED: (f) =>
+    `The proxy ${viaProxy(f)} refused this user name and password before, so they were not sent again: corporate accounts lock after a few failures. ` +
+    `Re-enter the password when the launcher asks (Endpoint → Proxy → Credentials; CLI: start dcv-tunnel again with the right DCV_TUNNEL_PROXY_PASSWORD).`,
+
+  PROXY_URL_UNENCODED: () =>
+    `The user name or password in the proxy URL (HTTPS_PROXY, or the proxy setting) holds "/", "?" or "#" as it is, where a URL ends its host part: ` +
+    `write them percent-encoded (/ as %2F, ? as %3F, # as %23; % itself as %25), e.g. http://user:pa%23ss@proxy:8080.`,
 
   PROXY_CONNECT_FORBIDDEN: (f) =>
     `The proxy ${viaProxy(f)} refuses CONNECT to port ${f.port}${f.proxyStatus ? ` (HTTP ${f.proxyStatus})` : ''}: proxies usually tunnel only to port 443 ` +

@@ -4,7 +4,7 @@
  * external resources, never cached.
  */
 import { STATUS_CODES } from 'node:http';
-import type { TunnelError } from './errors';
+import type { TunnelError, TunnelErrorCode } from './errors';
 
 export interface ErrorAnswer {
   status: number;
@@ -18,6 +18,25 @@ const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
 };
 
+/**
+ * What the user can do about the proxy's answers, in Japanese first (the app's language) and
+ * English: the page is the only thing a desktop window shows when the proxy refuses.
+ */
+const PAGE_ADVICE: Partial<Record<TunnelErrorCode, { ja: string; en: string }>> = {
+  PROXY_AUTH_REQUIRED: {
+    ja: 'プロキシがユーザー名とパスワードを求めているか、送ったものを受け付けませんでした。ランチャーでもう一度接続し、尋ねられたら入力してください。',
+    en: 'The proxy asks for a user name and password, or refused the ones sent. Connect again from the launcher and enter them when asked.',
+  },
+  PROXY_CREDENTIALS_REFUSED: {
+    ja: 'プロキシはこのユーザー名とパスワードを一度拒否しました。アカウントがロックされないよう、入力し直すまで再送しません。ランチャーでもう一度接続し、パスワードを入力し直してください。',
+    en: 'The proxy refused this user name and password once. So that the account is not locked, they are not sent again until you enter them again: connect again from the launcher and re-enter the password.',
+  },
+  PROXY_URL_UNENCODED: {
+    ja: 'プロキシの URL のユーザー名かパスワードに「/」「?」「#」がそのまま書かれています。%2F、%3F、%23 のようにパーセントエンコードしてください。',
+    en: 'The user name or password in the proxy URL holds "/", "?" or "#" as it is: write them percent-encoded (%2F, %3F, %23).',
+  },
+};
+
 export function statusForError(err: TunnelError): 502 | 504 {
   return err.code === 'TCP_TIMEOUT' || err.code === 'UPSTREAM_TIMEOUT' ? 504 : 502;
 }
@@ -29,9 +48,11 @@ export function upstreamErrorAnswer(err: TunnelError, accept: string | undefined
     const body = JSON.stringify({ error: { code: err.code, step: err.step, message: err.message } });
     return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'application/json' }, body };
   }
+  const advice = PAGE_ADVICE[err.code];
   const body = page(
     `${status} ${STATUS_CODES[status]}`,
-    `The tunnel could not reach the desktop (step: <b>${escapeHtml(err.step)}</b>, code: <code>${escapeHtml(err.code)}</code>).`,
+    `The tunnel could not reach the desktop (step: <b>${escapeHtml(err.step)}</b>, code: <code>${escapeHtml(err.code)}</code>).` +
+      (advice ? `</p><p lang="ja">${escapeHtml(advice.ja)}</p><p>${escapeHtml(advice.en)}` : ''),
     err.message,
   );
   return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' }, body };

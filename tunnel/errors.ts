@@ -11,6 +11,10 @@ export type TunnelErrorCode =
   | 'TCP_TIMEOUT'
   | 'PROXY_UNREACHABLE'
   | 'PROXY_AUTH_REQUIRED'
+  /** The proxy refused this user name and password before: not sent again until entered again. */
+  | 'PROXY_CREDENTIALS_REFUSED'
+  /** The proxy URL's user name or password holds "/", "?" or "#" as it is: it must be percent-encoded. */
+  | 'PROXY_URL_UNENCODED'
   | 'PROXY_CONNECT_FORBIDDEN'
   | 'PROXY_ERROR'
   | 'TLS_PIN_MISMATCH'
@@ -28,6 +32,8 @@ export const STEP_OF: Record<TunnelErrorCode, Step | 'listen'> = {
   TCP_TIMEOUT: 'tcp',
   PROXY_UNREACHABLE: 'proxy',
   PROXY_AUTH_REQUIRED: 'proxy',
+  PROXY_CREDENTIALS_REFUSED: 'proxy',
+  PROXY_URL_UNENCODED: 'proxy',
   PROXY_CONNECT_FORBIDDEN: 'proxy',
   PROXY_ERROR: 'proxy',
   TLS_PIN_MISMATCH: 'tls',

@@ -20,6 +20,7 @@
  *    as an IP: like curl, names are not resolved (and an address override is not consulted).
  */
 import { BlockList, isIP } from 'node:net';
+import { TunnelError } from './errors';
 import { message, type Message } from './messages';
 import { proxyFromUrl, redactProxyUrl } from './proxy-list';
 import type { ProxyCredentials, RouteEntry } from './types';
@@ -158,6 +159,8 @@ export function envProxyFor(url: string | URL, env: Env = process.env): EnvProxy
   try {
     proxy = proxyFromUrl(proxyVar.value);
   } catch (e) {
+    // A code stays a code (PROXY_URL_UNENCODED): the app words it, the CLI prints it.
+    if (e instanceof TunnelError) throw new TunnelError(e.code, `${proxyVar.name}: ${e.message}`, { ...e.details, variable: proxyVar.name });
     throw new Error(`${proxyVar.name}: ${(e as Error).message}`);
   }
   const why = noProxyVar ? `no ${noProxyVar.name} entry matched` : `no NO_PROXY set`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatProxyList, parseProxyList, proxyFromUrl, redactProxyUrl } from './proxy-list';
 
 describe('parseProxyList', () => {
@@ -66,5 +67,53 @@ describe('proxyFromUrl', () => {
   it('never puts the password in an error message', () => {
     expect(() => proxyFromUrl('http://u:s3cret@proxy:99999')).toThrow(/^(?!.*s3cret)/s);
     expect(redactProxyUrl('http://u:s3cr@t@proxy:8080')).toBe('http://u:***@proxy:8080');
+  });
+});
+
+/**
+ * Issue 12, item 4: a password written into a proxy URL as it is, `#`, `/`, `?`, `@`, `:`, `%`
+ * and spaces included. Redaction takes everything between the scheme and the last `@`; the
+ * parse either finds exactly that user and password or refuses with a code, never a message
+ * that quotes the password, and never a proxy named by a piece of it.
+ */
+describe('proxy URLs with a password written as it is (property)', () => {
+  const password = fc
+    .string({ unit: fc.constantFrom(...'abcXYZ019#/?@:% '), minLength: 8, maxLength: 24 })
+    .filter((p) => /[#/?@:% ]/.test(p) && (p.match(/[a-zA-Z0-9]/g) ?? []).length >= 3);
+  const scheme = fc.constantFrom('http://', '');
+
+  it('redactProxyUrl leaves no part of the password', () => {
+    fc.assert(
+      fc.property(scheme, password, (s, pw) => {
+        const out = redactProxyUrl(`${s}alice:${pw}@proxy.corp:3128`);
+        expect(out).not.toContain(pw);
+        expect(out).toBe(`${s}alice:***@proxy.corp:3128`);
+      }),
+    );
+  });
+
+  it('proxyFromUrl: the right proxy and credentials, or PROXY_URL_UNENCODED; the password in no message', () => {
+    fc.assert(
+      fc.property(scheme, password, (s, pw) => {
+        let parsed: ReturnType<typeof proxyFromUrl>;
+        try {
+          parsed = proxyFromUrl(`${s}alice:${pw}@proxy.corp:3128`);
+        } catch (e) {
+          expect((e as Error).message).not.toContain(pw);
+          if (/[#/?]/.test(pw)) expect(e).toMatchObject({ code: 'PROXY_URL_UNENCODED' });
+          return;
+        }
+        expect(pw).not.toMatch(/[#/?]/);
+        expect(parsed.entry).toEqual({ kind: 'proxy', host: 'proxy.corp', port: 3128 });
+        expect(parsed.credentials).toEqual({ username: 'alice', password: decodeURIComponent(pw) });
+      }),
+    );
+  });
+
+  it('a piece of the password never becomes the proxy', () => {
+    // WHATWG URL reads "http://alice:123#x@proxy:3128" as host alice, port 123.
+    expect(() => proxyFromUrl('http://alice:123#x@proxy:3128')).toThrow(expect.objectContaining({ code: 'PROXY_URL_UNENCODED' }));
+    expect(() => proxyFromUrl('http://alice:p@ss/x@proxy:3128')).toThrow(expect.objectContaining({ code: 'PROXY_URL_UNENCODED' }));
+    expect(proxyFromUrl('http://alice:p%23ss%2Fx@proxy:3128').credentials).toEqual({ username: 'alice', password: 'p#ss/x' });
   });
 });

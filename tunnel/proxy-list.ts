@@ -7,6 +7,7 @@
  * error naming the entry, rather than skipped: skipping "SOCKS5 s:1080; DIRECT" would silently
  * go DIRECT where the system meant a proxy, and the diagnosis would then lie about the path.
  */
+import { TunnelError } from './errors';
 import type { ProxyCredentials, RouteEntry } from './types';
 
 const UNSUPPORTED = new Set(['HTTPS', 'SOCKS', 'SOCKS4', 'SOCKS5', 'QUIC']);
@@ -66,6 +67,12 @@ export function formatProxyList(entries: RouteEntry[]): string {
  * No scheme means http (as curl). No port means 1080, as curl documents for -x and *_proxy
  * (write the port: corporate proxies rarely listen on 1080). https:// and socks*:// proxies
  * are rejected: the tunnel speaks plain HTTP CONNECT only.
+ *
+ * The user information ends at the last "@". An "@" or ":" in the password may be written as
+ * it is; a "/", "?" or "#" before that "@" is refused (PROXY_URL_UNENCODED): curl and browsers
+ * end the host part there, so they would read another proxy (`http://u:123#x@p:3128` is host
+ * "u", port 123 to them) and the launcher must not guess differently. Never quoted: messages
+ * show the URL with everything before the last "@" redacted.
  */
 export function proxyFromUrl(url: string): {
   entry: Extract<RouteEntry, { kind: 'proxy' }>;
@@ -83,8 +90,16 @@ export function proxyFromUrl(url: string): {
     throw new Error(`proxy "${s}": scheme "${scheme}://" is not supported; use http://host:port`);
   }
   const rest = scheme === undefined ? raw : raw.slice(raw.indexOf('://') + 3);
+  const at = rest.lastIndexOf('@');
+  const delimiter = rest.search(/[/?#]/);
+  if (at >= 0 && delimiter >= 0 && delimiter < at) {
+    throw new TunnelError(
+      'PROXY_URL_UNENCODED',
+      `proxy "${s}": the user name or password holds "/", "?" or "#" as it is; write them percent-encoded (%2F, %3F, %23)`,
+      { proxy: s },
+    );
+  }
   const authority = rest.split(/[/?#]/, 1)[0];
-  const at = authority.lastIndexOf('@');
   const userinfo = at >= 0 ? authority.slice(0, at) : undefined;
   const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
   if (hostPort === '') throw new Error(`proxy "${s}" names no host`);
@@ -106,7 +121,18 @@ export function proxyFromUrl(url: string): {
   return result;
 }
 
-/** The URL with any password replaced by "***", for messages and logs. */
+/**
+ * The URL with everything between the scheme and the last "@" replaced by "***", whatever it
+ * holds ("#", "/", "?", spaces: a password written as it is). A plain user name is kept
+ * ("http://alice:***@proxy:3128"), for messages and logs.
+ */
 export function redactProxyUrl(url: string): string {
-  return url.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#@:]*:)[^/?#]*@/i, '$1***@');
+  const at = url.lastIndexOf('@');
+  if (at < 0) return url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  const userinfo = url.slice(scheme.length, at);
+  const user = /^([^:/?#@\s]*)(:?)/.exec(userinfo)!;
+  // "user@" alone names no password; "user:…@" keeps the name and loses the rest.
+  const shown = user[2] === '' && user[1] === userinfo ? userinfo : user[2] ? `${user[1]}:***` : '***';
+  return `${scheme}${shown}@${url.slice(at + 1)}`;
 }

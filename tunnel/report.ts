@@ -28,7 +28,14 @@ const COOKIE_KEY = /^(set-?)?cookies?$/i;
  */
 const MIN_SCAN_LENGTH = 4;
 
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#]*):([^\s@/?#]+)@/gi;
+/**
+ * "scheme://user:" up to the last "@" on the line that a host follows: a password written as it
+ * is may hold "#", "/", "?", "@" and spaces, so its end is the last "@", not the first delimiter
+ * (more is taken out when a line holds two URLs, never less).
+ */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#]*):([^\r\n]*)@(?=[\w.[\]-])/gi;
+/** Runs that may be base64: a proxy may send back `user:password` encoded (Basic). */
+const BASE64_RUN = /[A-Za-z0-9+/]{8,}={0,2}/g;
 const AUTH_TOKEN = /\b(authToken=)([^&#\s"'<>]+)/gi;
 const HEADER_LINE = /\b(Cookie|Set-Cookie|Authorization|Proxy-Authorization)(\s*:\s*)([^\r\n"]+)/gi;
 
@@ -115,7 +122,14 @@ class Redactor {
     for (const f of [...forms].sort((a, b) => b.length - a.length)) {
       if (f.length >= MIN_SCAN_LENGTH) out = out.split(f).join(REDACTED);
     }
-    return out;
+    // A secret inside something encoded ("alice:<password>" as Basic credentials).
+    const secrets = [...this.found].filter((s) => s.length >= MIN_SCAN_LENGTH && s !== REDACTED);
+    if (secrets.length === 0) return out;
+    return out.replace(BASE64_RUN, (run) => {
+      const decoded = Buffer.from(run, 'base64').toString('latin1');
+      const utf8 = Buffer.from(run, 'base64').toString('utf8');
+      return secrets.some((s) => decoded.includes(s) || utf8.includes(s)) ? REDACTED : run;
+    });
   }
 }
 

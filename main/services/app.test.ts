@@ -13,6 +13,7 @@ import { startDemo } from '../browser-host/demo';
 import { needBinaries } from '../../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../../test/peers/squid';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
+import { dial } from '../../tunnel/dial';
 import { serviceClient } from './test-client';
 import { createLauncherServices, type LauncherServicesOptions } from './app';
 import { fakeSafeStorage } from './secrets/fake-safe-storage';
@@ -190,7 +191,7 @@ describe('createLauncherServices', () => {
     const { call, events } = await start();
     await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
     await call('desktop.save', { desktop: { id: 'gw', name: 'gateway desk', endpointId: 'ep', route: { kind: 'gateway', port: sim.port, sessionId: 's-1' } }, authToken: token });
-    await call('secrets.setProxyPassword', { endpointId: 'ep', username: 'bob', password });
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: 'bob', password, proxy: 'http://127.0.0.1:3128' });
     expect((await call('catalogue.get', {})).desktopsWithToken).toEqual(['gw']);
 
     const before = await call('doctor.run', { desktopId: 'gw' });
@@ -230,6 +231,25 @@ describe('createLauncherServices', () => {
     expect(view.catalogue.endpoints[0].proxy).toEqual({ mode: 'manual', url: 'http://127.0.0.1:3128', username: 'carol' });
     expect(JSON.stringify(view)).not.toContain('s3cret');
     expect(await raw('secrets.setProxyPassword', { endpointId: 'nope', username: 'x', password: 'y' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // A password is kept for a proxy: an endpoint that goes direct has none to keep it for.
+    await call('endpoint.save', { id: 'ep-direct', name: 'direct', host: 'vpce-2.example.com', proxy: { mode: 'direct' } });
+    expect(await raw('secrets.setProxyPassword', { endpointId: 'ep-direct', username: 'x', password: 'y' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('HTTPS_PROXY with a password written as it is ("#"): a code that says to percent-encode it, the password nowhere', async () => {
+    const password = 'pa#ss/wo?rd';
+    const { call } = await start({ env: { HTTPS_PROXY: `http://alice:${password}@127.0.0.1:3128` } });
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'env' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    const opened = await call('connection.open', { desktopId: 'd1' });
+    expect(opened).toMatchObject({ kind: 'failed', code: 'PROXY_URL_UNENCODED', params: { variable: 'HTTPS_PROXY' } });
+    const diagnosis = await call('doctor.run', { desktopId: 'd1' });
+    expect(diagnosis.steps.find((st) => st.id === 'proxy')).toMatchObject({ status: 'fail', code: 'PROXY_URL_UNENCODED' });
+    const explained = await call('doctor.explainProxy', { endpointId: 'ep' });
+    for (const shown of [opened, diagnosis, explained, (await call('doctor.report', { desktopId: 'd1', format: 'markdown' })).text]) {
+      expect(JSON.stringify(shown)).not.toContain('pa#ss');
+      expect(JSON.stringify(shown)).not.toContain('wo?rd');
+    }
   });
 
   it('doctor.explainProxy, trust.forget and trust.list', async () => {
@@ -330,3 +350,101 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('proxy credentials for a sys
   });
 });
 
+
+/** A proxy that records the Proxy-Authorization of every CONNECT and answers 407 (Basic). */
+async function recordingProxy() {
+  const authorizations: Array<string | null> = [];
+  const server = createServer((s) => {
+    let head = '';
+    s.on('error', () => {});
+    s.on('data', (d) => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      authorizations.push(/^Proxy-Authorization: (.*)$/im.exec(head)?.[1] ?? null);
+      s.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="b"\r\nContent-Length: 0\r\n\r\n');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `http://127.0.0.1:${port}`, port, authorizations };
+}
+
+describe.skipIf(!needBinaries('squid', 'htpasswd'))('proxy credentials: refused once, bound to their proxy (issue 12, items 5 and 6; real squid)', () => {
+  const USER = { username: 'erin', password: 'right:pass@word' };
+  /** A name squid resolves, asked for only to mark a place in its access log. */
+  const MARKER = 'marker.proxy-test.example';
+  let sim: Simulator;
+  let squid: SquidPeer;
+  beforeAll(async () => {
+    sim = await startSimulator({ name: 'agent-R' });
+    squid = await startSquid({ users: [USER], hosts: { [MARKER]: '127.0.0.1' }, sslPorts: [443, sim.port] });
+  });
+  afterAll(async () => {
+    await squid?.close();
+    await sim?.close();
+  });
+
+  /** CONNECTs to the desktop squid has logged once every earlier one ended (a marker CONNECT after them shows up first). */
+  async function connectsToDesktop(): Promise<number> {
+    const markers = () => squid.accessLog().filter((l) => l.includes(`CONNECT ${MARKER}:`)).length;
+    const before = markers();
+    await dial({ target: { host: MARKER, port: sim.port }, route: `PROXY ${squid.host}:${squid.port}`, trust: { kind: 'system' } }).catch(() => undefined);
+    await vi.waitFor(() => expect(markers()).toBeGreaterThan(before), { timeout: 10_000 });
+    return squid.accessLog().filter((l) => l.includes(`CONNECT ${sim.host}:${sim.port}`)).length;
+  }
+
+  it('after squid refuses a password: opening again and the doctor send nothing; a new password connects', async () => {
+    const { call } = await start({ resolveSystemProxy: async () => `PROXY ${squid.host}:${squid.port}` });
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'system' }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: 'wrong-password-5' });
+    const before = await connectsToDesktop();
+    expect(await call('connection.open', { desktopId: 'd1' })).toMatchObject({ kind: 'needs-proxy-credentials', reason: 'rejected' });
+    expect(await connectsToDesktop()).toBe(before + 1);
+
+    // The user closes the prompt and tries again, runs the doctor: nothing reaches squid.
+    for (let i = 0; i < 3; i++) expect(await call('connection.open', { desktopId: 'd1' })).toMatchObject({ kind: 'needs-proxy-credentials', reason: 'rejected' });
+    const diagnosis = await call('doctor.run', { desktopId: 'd1' });
+    expect(diagnosis.steps.find((s) => s.id === 'proxy')).toMatchObject({ status: 'fail', code: 'PROXY_CREDENTIALS_REFUSED' });
+    expect(await connectsToDesktop()).toBe(before + 1);
+
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: USER.password });
+    expect((await call('connection.open', { desktopId: 'd1' })).kind).toBe('needs-trust');
+    expect(await connectsToDesktop()).toBe(before + 2);
+  });
+
+  it('re-pointing a manual proxy: the new proxy never gets the old one’s password, and the user is asked', async () => {
+    const { call } = await start();
+    const other = await recordingProxy();
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'manual', url: squid.url, username: USER.username }, tls: { mode: 'pin' } });
+    await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: USER.password });
+    // squid accepts them: the certificate is shown.
+    expect((await call('connection.open', { desktopId: 'd1' })).kind).toBe('needs-trust');
+
+    await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'manual', url: other.url, username: USER.username }, tls: { mode: 'pin' } });
+    expect(await call('connection.open', { desktopId: 'd1' })).toEqual({ kind: 'needs-proxy-credentials', endpointId: 'ep', proxy: other.url, username: USER.username, reason: 'missing' });
+    await call('doctor.run', { desktopId: 'd1' });
+    expect(other.authorizations.length).toBeGreaterThan(0);
+    expect(other.authorizations.every((a) => a === null)).toBe(true);
+
+    // Typed for the new proxy: sent to it.
+    await call('secrets.setProxyPassword', { endpointId: 'ep', username: USER.username, password: 'for-the-new-proxy' });
+    await call('connection.open', { desktopId: 'd1' });
+    expect(other.authorizations.at(-1)).toBe(`Basic ${Buffer.from(`${USER.username}:for-the-new-proxy`).toString('base64')}`);
+  });
+
+  it('a route with two proxies: the second (after the first is unreachable) gets no credentials', async () => {
+    const other = await recordingProxy();
+    const down = await freePort();
+    const e = await dial({
+      target: { host: sim.host, port: sim.port },
+      route: `PROXY 127.0.0.1:${down}; PROXY 127.0.0.1:${other.port}`,
+      proxyCredentials: USER,
+      trust: { kind: 'system' },
+    }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'PROXY_AUTH_REQUIRED' });
+    expect(other.authorizations).toEqual([null]);
+  });
+});

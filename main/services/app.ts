@@ -10,8 +10,9 @@ import type { CatalogueView, EventName, Events, Handlers, LauncherServices, Resu
 import type { Endpoint } from '../../preload/contract/model';
 import { createCatalogueService } from './catalogue';
 import { createConnectionManager, type ConnectionManagerDeps, type DesktopLaunch, type Emit } from './connection-manager';
-import { createDiagnostics } from './diagnostics';
-import { createProxyCredentials } from './proxy-credentials';
+import { createDiagnostics, endpointUrl } from './diagnostics';
+import { createProxyCredentials, proxyOrigin } from './proxy-credentials';
+import { forgetRefusal } from '../../tunnel/proxy-refusals';
 import { createProxyPolicy } from './proxy-policy';
 import { createSessionDirectory } from './session-directory';
 import { createViewerHandoff, type ViewerHandoffOptions } from './viewer-handoff';
@@ -218,9 +219,19 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     },
     'trust.list': async () => ok(trust.list()),
     'secrets.status': async () => ok(secrets.status()),
-    'secrets.setProxyPassword': async ({ endpointId, username, password }) => {
+    'secrets.setProxyPassword': async ({ endpointId, username, password, proxy: askedBy }) => {
       const endpoint = store.catalogue().endpoints.find((e) => e.id === endpointId);
       if (!endpoint) return fail('NOT_FOUND', `no endpoint "${endpointId}"`);
+      // The password is for the proxy that asked (named in needs-proxy-credentials), else the one the endpoint's route takes now.
+      let forProxy: string | undefined;
+      try {
+        forProxy =
+          askedBy ??
+          (endpoint.proxy.mode === 'manual' ? endpoint.proxy.url : (await proxy.decide(endpoint, endpointUrl(store.catalogue(), endpoint))).proxyUrl);
+      } catch (e) {
+        return fail('INVALID_INPUT', `no proxy to keep the password for: ${errorText(e)}`);
+      }
+      if (!forProxy || !proxyOrigin(forProxy)) return fail('INVALID_INPUT', 'this endpoint reaches its desktops without a proxy: there is no proxy to keep a password for');
       if (endpoint.proxy.mode === 'manual' && (endpoint.proxy.username ?? '') !== username) {
         // The user name of a proxy the endpoint names is part of the endpoint, not a secret.
         const { username: _previous, ...rest } = endpoint.proxy;
@@ -228,10 +239,12 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
         if (!saved.ok) return saved;
       }
       try {
-        await credentials.save(endpoint, username, password);
+        await credentials.save(endpoint, forProxy, username, password);
       } catch (e) {
         return fail('STORE_ERROR', `the proxy password could not be stored: ${errorText(e)}`);
       }
+      // Typed again: a pair the proxy refused earlier may be tried once more.
+      forgetRefusal({ username, password });
       return ok(secrets.status());
     },
     'connection.open': (request) => connections.open(request),

@@ -438,14 +438,14 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('ConnectionManager through r
     expect(missing).toEqual({ kind: 'needs-proxy-credentials', endpointId: 'ep-sq', proxy: squid.url, username: USER.username, reason: 'missing' });
     await eventually(() => denied() === 1, 'one 407 in the access log');
 
-    await createProxyCredentials(t.secrets).save(endpoint, USER.username, 'wrong');
+    await createProxyCredentials(t.secrets).save(endpoint, squid.url, USER.username, 'wrong');
     const rejected = await t.open(id);
     expect(rejected).toMatchObject({ kind: 'needs-proxy-credentials', reason: 'rejected', username: USER.username });
     await eventually(() => denied() === 2, 'a second 407');
     await new Promise((r) => setTimeout(r, 500));
     expect(denied()).toBe(2);
 
-    await createProxyCredentials(t.secrets).save(endpoint, USER.username, USER.password);
+    await createProxyCredentials(t.secrets).save(endpoint, squid.url, USER.username, USER.password);
     await t.trustFirst(id);
     const r = await t.opened(id);
     const { client } = await LaunchClient.signIn(r.launchUrl, certDir);

@@ -225,6 +225,8 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     try {
       decision = await deps.proxy.decide(r.endpoint, r.target.url);
     } catch (e) {
+      // A code of its own (PROXY_URL_UNENCODED) stays: the user is told what to change.
+      if (isTunnelError(e)) throw e;
       throw new TunnelError('PROXY_ERROR', `no route to ${r.target.url}: ${errorText(e)}`, {}, { cause: e });
     }
     return { ...r, decision, credentials: await deps.proxyCredentials(r.endpoint, decision) };
@@ -290,7 +292,8 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
     if (r && e.code === 'TLS_PIN_MISMATCH' && e.details.presented) {
       return { kind: 'certificate-changed', inspection: showCertificate(r.target.trustKey, e.details.presented) };
     }
-    if (r && e.code === 'PROXY_AUTH_REQUIRED') {
+    // PROXY_CREDENTIALS_REFUSED: the proxy refused these before and they were not sent again (an account locks).
+    if (r && (e.code === 'PROXY_AUTH_REQUIRED' || e.code === 'PROXY_CREDENTIALS_REFUSED')) {
       return {
         kind: 'needs-proxy-credentials',
         endpointId: r.endpoint.id,

@@ -7,6 +7,7 @@
 import type { ProxyExplanation, Result } from '../../preload/contract/api';
 import type { Catalogue, Endpoint } from '../../preload/contract/model';
 import { diagnose, type DiagnoseInput } from '../../tunnel/doctor';
+import { isTunnelError } from '../../tunnel/errors';
 import { formatHostPort } from '../../tunnel/proxy-list';
 import { decidingStep, formatReport } from '../../tunnel/report';
 import { diagnoseSession } from '../../tunnel/session-manager/doctor-session';
@@ -41,7 +42,7 @@ export interface DiagnosticsDeps {
 type Health = { status: 'ok' | 'warn' | 'fail'; code: string; at: string };
 
 /** The URL a browser would ask for, on the port of the endpoint's first desktop (else DCV's 8443). */
-function endpointUrl(catalogue: Catalogue, endpoint: Endpoint): string {
+export function endpointUrl(catalogue: Catalogue, endpoint: Endpoint): string {
   const port = catalogue.desktops.find((d) => d.endpointId === endpoint.id)?.route.port ?? 8443;
   return `https://${formatHostPort(endpoint.host, port)}/`;
 }
@@ -83,16 +84,18 @@ export function createDiagnostics(deps: DiagnosticsDeps) {
     } catch (e) {
       // No route at all (a broken PAC answer, an unusable proxy variable): that is the proxy step.
       const message = (e as Error).message;
+      // A proxy URL whose password needs percent-encoding keeps its code: the advice says so.
+      const code = isTunnelError(e) && e.code === 'PROXY_URL_UNENCODED' ? e.code : 'PROXY_ERROR';
       return {
         failed: {
           id: 'proxy',
           status: 'fail',
-          code: 'PROXY_ERROR',
+          code,
           durationMs: 0,
           detail: { summary: message },
           hint: `The launcher cannot decide how to reach ${target.url}: ${message}. Check Endpoint → Proxy.`,
           summary: { code: 'summary.proxy.noRoute', params: { url: target.url } },
-          advice: [{ code: 'PROXY_ERROR', facts: { host: target.upstream.host, port: target.upstream.port, pathPrefix: target.upstream.pathPrefix, webUrlPath: target.webUrlPath, message } }],
+          advice: [{ code, facts: { host: target.upstream.host, port: target.upstream.port, pathPrefix: target.upstream.pathPrefix, webUrlPath: target.webUrlPath, message } }],
         },
       };
     }

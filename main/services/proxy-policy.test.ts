@@ -4,7 +4,7 @@ import { needBinaries } from '../../test/peers/binaries';
 import { startSquid, type SquidPeer } from '../../test/peers/squid';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
 import { inspectCertificate } from '../../tunnel/dial';
-import { credentialsFor } from './proxy-credentials';
+import { createProxyCredentials, credentialsFor } from './proxy-credentials';
 import { createProxyPolicy, type ProxyDecision } from './proxy-policy';
 import { MemorySecretStore } from './secrets/memory';
 
@@ -189,9 +189,10 @@ describe('credentialsFor', () => {
     const secrets = new MemorySecretStore();
     const manual = endpoint({ mode: 'manual', url: 'http://proxy:8080', username: 'alice' });
     expect(await credentialsFor(manual, secrets)).toBeUndefined();
-    await secrets.set('proxy:ep1', 's3cret');
+    await createProxyCredentials(secrets).save(manual, 'http://proxy:8080', 'alice', 's3cret');
     expect(await credentialsFor(manual, secrets)).toEqual({ username: 'alice', password: 's3cret' });
-    expect(await credentialsFor(endpoint({ mode: 'manual', url: 'http://proxy:8080' }), secrets)).toBeUndefined();
+    expect(await credentialsFor(endpoint({ mode: 'manual', url: 'http://proxy:8080' }), secrets)).toEqual({ username: 'alice', password: 's3cret' });
+    expect(await credentialsFor(endpoint({ mode: 'manual', url: 'http://proxy2:8080', username: 'alice' }), secrets)).toBeUndefined();
     expect(await credentialsFor(endpoint({ mode: 'env' }), secrets, { envCredentials: { username: 'u', password: 'p' } })).toEqual({ username: 'u', password: 'p' });
   });
 });
@@ -220,7 +221,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('through a real squid that w
     expect(missing).toBeUndefined();
     await expect(inspectCertificate({ target, route: decision.route, proxyCredentials: missing })).rejects.toMatchObject({ code: 'PROXY_AUTH_REQUIRED' });
 
-    await secrets.set('proxy:ep1', USER.password);
+    await createProxyCredentials(secrets).save(ep, squid.url, USER.username, USER.password);
     const seen = await inspectCertificate({ target, route: decision.route, proxyCredentials: await credentialsFor(ep, secrets) });
     expect(seen.certificate.fingerprint256).toBe(sim.fingerprint);
   });

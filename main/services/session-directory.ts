@@ -215,7 +215,8 @@ export function createSessionDirectory(deps: SessionDirectoryDeps) {
       if (cause.code === 'TLS_PIN_MISMATCH' && cause.details.presented) {
         return { kind: 'certificate-changed', inspection: deps.trust.inspect(r.key, cause.details.presented) };
       }
-      if (cause.code === 'PROXY_AUTH_REQUIRED') {
+      // PROXY_CREDENTIALS_REFUSED: refused before, not sent again; the user enters them anew.
+      if (cause.code === 'PROXY_AUTH_REQUIRED' || cause.code === 'PROXY_CREDENTIALS_REFUSED') {
         const username = r.credentials?.username ?? r.decision.username;
         return {
           kind: 'needs-proxy-credentials',

@@ -252,7 +252,10 @@ export const requests = {
   'trust.undoForget': z.object({ undoId: z.string().min(1).max(64) }).strict(),
   'trust.list': z.object({}).strict(),
   'secrets.status': z.object({}).strict(),
-  'secrets.setProxyPassword': z.object({ endpointId: Id, username: z.string().max(256).regex(/^[^\r\n]*$/), password: z.string().max(1024) }).strict(),
+  /** proxy: the proxy that asked (needs-proxy-credentials' proxy); the password is kept for it alone. */
+  'secrets.setProxyPassword': z
+    .object({ endpointId: Id, username: z.string().max(256).regex(/^[^\r\n]*$/), password: z.string().max(1024), proxy: z.string().max(300).regex(/^[^\s@]+$/).optional() })
+    .strict(),
   /** viewer: open it in DCV Viewer (a tunnel that admits the native client, and the .dcv file handed over). */
   'connection.open': z.object({ desktopId: Id, profileId: Id.optional(), viewer: z.boolean().optional() }).strict(),
   'connection.close': z.object({ desktopId: Id }).strict(),

@@ -12,6 +12,8 @@ import { TunnelClient, removeTestCertDirs, testCertDir } from './helpers';
 
 const ENDPOINT = 'vpce-0abc-test.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
 const USER = { username: 'corp-user', password: 'p:ss@w%rd:1' };
+/** A name squid knows, asked for only to mark a place in its access log. */
+const MARKER = 'vpce-0marker.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
 
 describe.skipIf(!needBinaries('squid', 'htpasswd'))('tunnel through squid (real squid)', () => {
   let sim: Simulator;
@@ -21,7 +23,7 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('tunnel through squid (real 
 
   beforeAll(async () => {
     [sim, offPort] = await Promise.all([startSimulator({ name: 'agent-A', hostRegex: '^vpce-.*$' }), startSimulator({ name: 'agent-off' })]);
-    squid = await startSquid({ users: [USER], hosts: { [ENDPOINT]: '127.0.0.1' }, sslPorts: [443, sim.port] });
+    squid = await startSquid({ users: [USER], hosts: { [ENDPOINT]: '127.0.0.1', [MARKER]: '127.0.0.1' }, sslPorts: [443, sim.port] });
   });
   afterAll(async () => {
     await Promise.all(tunnels.map((t) => t.close()));
@@ -73,6 +75,39 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('tunnel through squid (real 
     const t = await tunnel(sim, { proxyCredentials: { username: USER.username, password: 'wrong' } });
     await expect(t.check()).rejects.toMatchObject({ code: 'PROXY_AUTH_REQUIRED' });
   });
+
+  it('a refused password is sent once: 20 page requests after it → exactly 1 CONNECT carrying it; the page says why', async () => {
+    // Issue 12, item 5: corporate accounts lock after a few failures.
+    const wrong = { username: USER.username, password: 'wrong-but-long-1' };
+    const before = await settledConnects();
+    const t = await tunnel(sim, { proxyCredentials: wrong });
+    const c = new TunnelClient(t);
+    await c.signIn();
+    const pages = await Promise.all(Array.from({ length: 20 }, () => c.get('/', { Accept: 'application/json' })));
+    const codes = pages.map((p) => (JSON.parse(p.text) as { error: { code: string } }).error.code);
+    expect(pages.every((p) => p.status === 502)).toBe(true);
+    expect(codes.filter((code) => code === 'PROXY_AUTH_REQUIRED')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'PROXY_CREDENTIALS_REFUSED')).toHaveLength(19);
+    await expect(t.check()).rejects.toMatchObject({ code: 'PROXY_CREDENTIALS_REFUSED', step: 'proxy' });
+    const html = await c.get('/');
+    expect(html.text).toContain('PROXY_CREDENTIALS_REFUSED');
+    expect(html.text).toMatch(/[\u3040-\u30ff]/);
+    expect(await settledConnects()).toBe(before + 1);
+  });
+
+  /**
+   * CONNECTs to the endpoint in squid's access log, once every earlier one is in it: squid logs
+   * a CONNECT as it ends, so one more, to a name of its own, marks the place.
+   */
+  async function settledConnects(): Promise<number> {
+    const count = (host: string) => squid.accessLog().filter((l) => l.includes(`CONNECT ${host}:${sim.port}`)).length;
+    const markers = count(MARKER);
+    const marker = await tunnel(sim, { upstream: { host: MARKER, port: sim.port, pathPrefix: '/' } });
+    await expect(marker.check()).rejects.toMatchObject({ code: 'PROXY_AUTH_REQUIRED' });
+    for (let i = 0; i < 200 && count(MARKER) === markers; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(count(MARKER)).toBe(markers + 1);
+    return count(ENDPOINT);
+  }
 
   it('CONNECT to a port outside SSL_ports: PROXY_CONNECT_FORBIDDEN', async () => {
     const t = await tunnel(offPort, { proxyCredentials: USER });

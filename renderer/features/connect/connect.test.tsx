@@ -225,7 +225,7 @@ describe('Connect', () => {
 
     const rejected = await screen.findByText(/The proxy rejected the user name or password/);
     expect(rejected).toBeInTheDocument();
-    expect(api.callsTo('secrets.setProxyPassword')).toEqual([{ endpointId: 'ep1', username: 'taro', password: 'wrong' }]);
+    expect(api.callsTo('secrets.setProxyPassword')).toEqual([{ endpointId: 'ep1', username: 'taro', password: 'wrong', proxy: 'proxy.corp:8080' }]);
     expect(api.callsTo('connection.open')).toHaveLength(2);
 
     await user.type(screen.getByLabelText('Password'), 'right');

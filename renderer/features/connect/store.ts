@@ -218,7 +218,7 @@ export function createConnectStore({ api, catalogue, sessions, connections, tabs
         const phase = get().session?.phase;
         if (!phase || phase.kind !== 'credentials' || phase.busy) return;
         setPhase({ ...phase, username, busy: true, error: undefined });
-        const saved = await api.invoke('secrets.setProxyPassword', { endpointId: phase.endpointId, username, password });
+        const saved = await api.invoke('secrets.setProxyPassword', { endpointId: phase.endpointId, username, password, proxy: phase.proxy });
         if (!saved.ok) return setPhase({ ...phase, username, busy: false, error: saved.error.message });
         show(await attempt(), true);
       },

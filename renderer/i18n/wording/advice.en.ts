@@ -83,6 +83,18 @@ export const adviceEn: AdviceTable = {
     );
   },
 
+  PROXY_CREDENTIALS_REFUSED: (f, w) =>
+    join(
+      `${Proxy(f)} refused this user name and password once. So that your account is not locked, the launcher does not send them again until you enter them again.`,
+      `Enter the password again when the launcher asks${manualProxy(f) ? ` (or in ${w.ui('endpoint.proxyUsername')} and ${w.ui('endpoint.proxyPassword')})` : ''}.`,
+    ),
+
+  PROXY_URL_UNENCODED: () =>
+    join(
+      `The user name or password in the proxy URL (${code('HTTPS_PROXY')}) contains ${code('/')}, ${code('?')} or ${code('#')} as it is.`,
+      `Write them percent-encoded: ${code('/')} as ${code('%2F')}, ${code('?')} as ${code('%3F')}, ${code('#')} as ${code('%23')} (for example ${code('http://user:pa%23ss@proxy:8080')}).`,
+    ),
+
   PROXY_CONNECT_FORBIDDEN: (f, w) =>
     join(
       `${Proxy(f)} does not allow connections to port ${f.port}${f.proxyStatus ? ` (${code(f.proxyStatus)})` : ''}: proxies usually allow only port 443.`,

@@ -80,6 +80,18 @@ export const adviceJa: AdviceTable = {
     );
   },
 
+  PROXY_CREDENTIALS_REFUSED: (f, w) =>
+    join(
+      `${proxy(f)} はこのユーザー名とパスワードを一度拒否しました。アカウントがロックされないよう、入力し直すまでランチャーは再送しません。`,
+      `ランチャーに尋ねられたらパスワードを入力し直してください${manualProxy(f) ? `（${w.ui('endpoint.proxyUsername')}と${w.ui('endpoint.proxyPassword')}でも変更できます）` : ''}。`,
+    ),
+
+  PROXY_URL_UNENCODED: () =>
+    join(
+      `プロキシの URL（${code('HTTPS_PROXY')}）のユーザー名かパスワードに ${code('/')}、${code('?')}、${code('#')} がそのまま書かれています。`,
+      `パーセントエンコードしてください（${code('/')} は ${code('%2F')}、${code('?')} は ${code('%3F')}、${code('#')} は ${code('%23')}。例: ${code('http://user:pa%23ss@proxy:8080')}）。`,
+    ),
+
   PROXY_CONNECT_FORBIDDEN: (f, w) =>
     join(
       `${proxy(f)} がポート ${f.port} への接続を許可していません${f.proxyStatus ? `（${code(f.proxyStatus)}）` : ''}。プロキシは通常、ポート 443 への接続しか許可しません。`,
