@@ -5,7 +5,8 @@
  * such modes: its profile folders are private already.
  */
 import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const POSIX = process.platform !== 'win32';
 export const PRIVATE_DIR_MODE = 0o700;
@@ -42,4 +43,13 @@ export async function narrowFile(path: string): Promise<void> {
     throw e;
   }
   if ((mode & 0o077) !== 0) await chmod(path, PRIVATE_FILE_MODE);
+}
+
+/** A data folder: made or narrowed to 0700, and every file directly in it that others could read narrowed to 0600. */
+export async function ensurePrivateDataDir(dir: string): Promise<void> {
+  await ensurePrivateDir(dir);
+  if (!POSIX) return;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isFile()) await narrowFile(join(dir, entry.name));
+  }
 }
