@@ -8,9 +8,10 @@
  * parse and the key check are not done again (the file stays the source of truth).
  */
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensurePrivateDirSync, onlyOwnerCanRead } from './private-files';
 
 export interface LocalCertificate {
   keyPem: string;
@@ -46,6 +47,8 @@ const making = new Map<string, Promise<LocalCertificate>>();
 export async function loadOrCreateLocalCertificate(certDir: string, options: LocalCertificateOptions = {}): Promise<LocalCertificate> {
   const now = options.now ?? new Date();
   const file = join(certDir, CERT_FILE_NAME);
+  // 0700 whatever the umask, and narrowed when found wider: the private key lives here.
+  ensurePrivateDirSync(certDir);
   const cached = readCached(file, now);
   if (cached) return cached;
   const other = making.get(file);
@@ -57,7 +60,6 @@ export async function loadOrCreateLocalCertificate(certDir: string, options: Loc
   const pending = (async () => {
     // A renewal keeps the key: a browser started to trust exactly this SPKI keeps trusting it.
     const fresh = await createLocalCertificate(now, options.validityDays ?? 30, previousKey(file));
-    mkdirSync(certDir, { recursive: true, mode: 0o700 });
     const text = fresh.keyPem + fresh.certPem;
     writeFileAtomic(file, text);
     parsedFiles.set(file, { text, cert: fresh });
@@ -70,12 +72,8 @@ export async function loadOrCreateLocalCertificate(certDir: string, options: Loc
 }
 
 function readCached(file: string, now: Date): LocalCertificate | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readPrivate(file);
+  if (text === undefined) return undefined;
   const known = parsedFiles.get(file);
   const cert = known?.text === text ? known.cert : parse(text);
   if (!cert) return undefined;
@@ -85,8 +83,19 @@ function readCached(file: string, now: Date): LocalCertificate | undefined {
 
 /** The key of the certificate in the file, however old the certificate; undefined when there is none that works. */
 function previousKey(file: string): string | undefined {
+  const text = readPrivate(file);
+  return text === undefined ? undefined : parse(text)?.keyPem;
+}
+
+/**
+ * The file's text when its key can still be trusted as ours alone. A key file others could
+ * read (0644 from an older version or a umask of 000) or that another user owns (planted) is
+ * not used, nor kept for a renewal: a new key replaces it.
+ */
+function readPrivate(file: string): string | undefined {
   try {
-    return parse(readFileSync(file, 'utf8'))?.keyPem;
+    if (!onlyOwnerCanRead(statSync(file))) return undefined;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

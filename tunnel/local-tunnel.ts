@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { AccessGate, LAUNCH_PATH_PREFIX } from './access';
 import { dial } from './dial';
+import { launchedCrossSite, launchLanding } from './launch-landing';
 import { TunnelError } from './errors';
 import { AbortReason, type SetupServerMessage } from './session-manager/dcv-messages';
 import { plainParams } from './messages';
@@ -336,6 +337,12 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       return answer(req, res, refusalAnswer(403, 'This launch link has expired or was already used. Open the desktop again from DCV Launcher.'));
     }
     this.authenticate(req.socket as TLSSocket, 'http', LAUNCH_PATH_PREFIX);
+    // From the launch file (file://): a page, not a redirect, or the Strict cookie would be withheld.
+    if (launchedCrossSite(req.headers)) {
+      const landing = launchLanding(this.entryLocation, redeemed ? this.gate.sessionSetCookie() : undefined);
+      res.writeHead(landing.status, landing.headers);
+      return void res.end(req.method === 'HEAD' ? undefined : landing.body);
+    }
     const headers: Record<string, string> = { Location: this.entryLocation, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': '0' };
     if (redeemed) headers['Set-Cookie'] = this.gate.sessionSetCookie();
     res.writeHead(302, headers);

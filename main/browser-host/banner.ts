@@ -46,7 +46,7 @@ export function bannerText(o: BannerOptions): string {
         ],
       ),
       '',
-      ...both('  別のブラウザーで開くときは、この URL を開いてください（1 回限り、15 分間有効）:', '  To open it in another browser, use this URL (it works once, for 15 minutes):'),
+      ...both('  別のブラウザーで開くときは、この URL を開いてください（1 回限り、2 分間有効）:', '  To open it in another browser, use this URL (it works once, for 2 minutes):'),
       `    ${o.url}`,
       ...both(
         '  そのブラウザーが証明書の警告を表示したら、SHA-256 フィンガープリントが次と一致することを確かめてから進んでください:',
@@ -56,7 +56,7 @@ export function bannerText(o: BannerOptions): string {
     );
   } else {
     lines.push(
-      ...both('  ブラウザーでこの URL を開いてください（1 回限り、15 分間有効）:', '  Open this URL in your browser (it works once, for 15 minutes):'),
+      ...both('  ブラウザーでこの URL を開いてください（1 回限り、2 分間有効）:', '  Open this URL in your browser (it works once, for 2 minutes):'),
       `    ${o.url}`,
       '',
       ...both(

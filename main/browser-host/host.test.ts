@@ -143,6 +143,42 @@ describe('browser host: access', () => {
       expect((await get(path, { Cookie: cookie })).status, path).toBe(404);
     }
   });
+
+  it('a launch opened from another site (the launch file) gets a page that goes on same-origin, so the Strict cookie is sent', async () => {
+    const r = await get(new URL(host.newLaunchUrl()).pathname, { 'Sec-Fetch-Site': 'cross-site' });
+    expect(r.status).toBe(200);
+    expect((r.headers['set-cookie'] as string[])[0]).toMatch(/^dcvl_session_\d+=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    expect(r.body).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.headers['content-security-policy']).toContain("default-src 'none'");
+    const cookie = (r.headers['set-cookie'] as string[])[0].split(';')[0];
+    expect((await get('/', { Cookie: cookie })).status).toBe(200);
+  });
+
+  it('a launch URL is short-lived: one left unused for more than two minutes is refused (the clock is injected)', async () => {
+    let now = Date.parse('2025-03-01T09:00:00Z');
+    const timed = await startBrowserHost({ services, rendererDir: join(dir, 'renderer'), certDir: join(dir, 'certs'), now: () => now });
+    try {
+      const status = (url: string) =>
+        new Promise<number>((resolve, reject) => {
+          const u = new URL(url);
+          request({ host: '127.0.0.1', port: timed.port, path: u.pathname, ca, servername: 'localhost' }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+            .on('error', reject)
+            .end();
+        });
+      const fresh = timed.newLaunchUrl();
+      const stale = timed.newLaunchUrl();
+      now += 2 * 60_000 - 1;
+      expect(await status(fresh)).toBe(302);
+      now += 2;
+      expect(await status(stale)).toBe(403);
+    } finally {
+      await timed.close();
+    }
+  });
 });
 
 describe('browser host: API WebSocket', () => {

@@ -15,6 +15,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { zodToApiError, type ApiError, type LauncherServices } from '../../preload/contract/api';
 import { WIRE_PATH, WireRequestSchema, type WireResponse } from '../../preload/contract/wire';
 import { AccessGate, LAUNCH_PATH_PREFIX } from '../../tunnel/access';
+import { launchedCrossSite, launchLanding } from '../../tunnel/launch-landing';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
 import { dispatch, type DispatchLog } from '../dispatch';
 import { rendererCsp, rendererHeaders, resolveRendererFile } from '../renderer-files';
@@ -22,8 +23,12 @@ import { rendererCsp, rendererHeaders, resolveRendererFile } from '../renderer-f
 export const LISTEN_HOST = '127.0.0.1';
 /** An import may carry up to 5 MB of text; JSON escaping can double it. */
 export const MAX_MESSAGE_BYTES = 12 * 1024 * 1024;
-/** The URL is printed in a terminal: give a person time to copy it. */
-const LAUNCH_TOKEN_TTL_MS = 15 * 60_000;
+/**
+ * Long enough to copy the printed URL into another browser, short enough that a URL seen by
+ * someone else goes stale soon (Enter in the terminal prints a fresh one). The browser the
+ * launcher opens itself gets its URL through a private file (launch-file.ts), never argv.
+ */
+export const LAUNCH_TOKEN_TTL_MS = 2 * 60_000;
 
 export interface BrowserHostOptions {
   services: LauncherServices;
@@ -34,6 +39,8 @@ export interface BrowserHostOptions {
   /** Default 0: a free port. */
   port?: number;
   launchTokenTtlMs?: number;
+  /** Clock of the launch tokens (tests). */
+  now?: () => number;
   log?: DispatchLog;
 }
 
@@ -84,7 +91,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     });
   });
   const port = (server.address() as AddressInfo).port;
-  gate = new AccessGate({ listenHost: LISTEN_HOST, port, launchTokenTtlMs: options.launchTokenTtlMs ?? LAUNCH_TOKEN_TTL_MS });
+  gate = new AccessGate({ listenHost: LISTEN_HOST, port, launchTokenTtlMs: options.launchTokenTtlMs ?? LAUNCH_TOKEN_TTL_MS, now: options.now });
   csp = rendererCsp([`wss://${LISTEN_HOST}:${port}`, `wss://localhost:${port}`]);
   const origin = `https://${LISTEN_HOST}:${port}`;
 
@@ -99,6 +106,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (pathname.startsWith(LAUNCH_PATH_PREFIX)) {
       if (!gate.redeemLaunchToken(pathname.slice(LAUNCH_PATH_PREFIX.length))) {
         return page(res, 403, 'This launch link was already used or has expired', 'Open the newest URL printed in the terminal where the launcher runs (press Enter there for a fresh one).');
+      }
+      if (launchedCrossSite(req.headers)) {
+        const landing = launchLanding('/', gate.sessionSetCookie());
+        res.writeHead(landing.status, landing.headers);
+        return void res.end(req.method === 'HEAD' ? undefined : landing.body);
       }
       res.writeHead(302, { Location: '/', 'Set-Cookie': gate.sessionSetCookie(), 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
       return void res.end();

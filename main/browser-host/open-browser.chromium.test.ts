@@ -22,6 +22,10 @@ import { createLauncherServices } from '../services/app';
 import type { LauncherServices } from '../../preload/contract/api';
 import { startBrowserHost, type BrowserHost } from './host';
 import { appWindowArgs } from './open-browser';
+import { startSimulator } from '../../test/sim/simulator';
+import { dispatch } from '../dispatch';
+import type { Channel } from '../../preload/contract/api';
+import { LaunchFiles, launchFolderFor } from '../launch-file';
 
 /** Only what a machine without a display or a network needs; none of it touches certificates. */
 const HEADLESS_TEST_FLAGS = [
@@ -103,6 +107,8 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
   let desktop: { server: Server; url: string };
   let stranger: { server: Server; url: string };
   let started: Started | undefined;
+  const launchFiles = new LaunchFiles();
+  const desktopLaunches: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'first-screen-'));
@@ -114,7 +120,7 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
       loadKeytar: async () => {
         throw new Error('no keychain in this test');
       },
-      openDesktop: () => {},
+      openDesktop: (request) => desktopLaunches.push(request.launchUrl),
     });
     host = await startBrowserHost({ services, rendererDir: ensureRendererBuilt(), certDir });
     // A desktop tunnel presents the same localhost certificate on another port.
@@ -130,15 +136,16 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
   });
 
   afterAll(async () => {
+    launchFiles.dispose();
     await host?.close();
     await services?.close();
     await Promise.all([desktop, stranger].map((s) => s && new Promise((r) => s.server.close(r))));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("with npm start's flags the launch URL opens the launcher itself, and only the launcher's certificate is trusted", async () => {
+  it("with npm start's flags the launch file opens the launcher itself, and only the launcher's certificate is trusted", async () => {
     const profileDir = join(dir, 'profile-with-flag');
-    const args = appWindowArgs({ url: host.newLaunchUrl(), profileDir, spkiHash: host.spkiHash });
+    const args = appWindowArgs({ url: launchFiles.write(launchFolderFor(undefined, dir), host.newLaunchUrl()), profileDir, spkiHash: host.spkiHash });
     started = await startChromium(args, profileDir);
     const { page } = started;
 
@@ -155,7 +162,7 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
   it('without the SPKI flag the same launch URL is a certificate error, and the launch token is never spent', async () => {
     const profileDir = join(dir, 'profile-without-flag');
     const url = host.newLaunchUrl();
-    const args = appWindowArgs({ url, profileDir, spkiHash: host.spkiHash }).filter((a) => !a.startsWith('--ignore-certificate-errors-spki-list='));
+    const args = appWindowArgs({ url: launchFiles.write(launchFolderFor(undefined, dir), url), profileDir, spkiHash: host.spkiHash }).filter((a) => !a.startsWith('--ignore-certificate-errors-spki-list='));
     expect(args).toHaveLength(5);
     started = await startChromium(args, profileDir);
     const { page } = started;
@@ -164,5 +171,31 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
     await expect.poll(() => page.content(), { timeout: 30_000 }).toMatch(/ERR_CERT_AUTHORITY_INVALID/);
     expect(await page.title()).not.toBe('DCV Launcher');
     expect(await launchStatus(url)).toBe(302); // Chromium never sent it: still unspent
+  });
+
+  it("a desktop tunnel's launch file (how a 'browser' profile opens) lands on the desktop with its session cookie", async () => {
+    const sim = await startSimulator({ name: 'agent-file' });
+    try {
+      const call = async (channel: Channel, request: unknown) => {
+        const r = await dispatch(services.handlers, channel, request);
+        if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+        return r.value;
+      };
+      await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
+      await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
+      await call('profile.save', { id: 'in-browser', name: 'in-browser', desktopId: 'd1', openIn: 'browser' });
+      const inspection = (await call('trust.inspect', { desktopId: 'd1' })) as { key: string; presented: { fingerprint256: string } };
+      await call('trust.accept', { key: inspection.key, fingerprint: inspection.presented.fingerprint256, persist: false });
+      await call('connection.open', { desktopId: 'd1', profileId: 'in-browser' });
+      const [launchUrl] = desktopLaunches;
+
+      const profileDir = join(dir, 'profile-desktop');
+      started = await startChromium(appWindowArgs({ url: launchFiles.write(launchFolderFor(undefined, dir), launchUrl), profileDir, spkiHash: host.spkiHash }), profileDir);
+      await expect.poll(() => started!.page.title(), { timeout: 30_000 }).toBe('DCV simulator - agent-file');
+      expect(new URL(started.page.url()).origin).toBe(new URL(launchUrl).origin);
+    } finally {
+      await dispatch(services.handlers, 'connection.close', { desktopId: 'd1' });
+      await sim.close();
+    }
   });
 });

@@ -2,10 +2,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appWindowArgs, canShowWindow, findChromiumBrowser, openAppWindow, profileDirFor, snapName } from './open-browser';
+import { appWindowArgs, canShowWindow, findChromiumBrowser, openAppWindow, openDefaultBrowser, profileDirFor, snapName } from './open-browser';
 
 const SPKI = 'xIZe8xx9ddPV8xMN/7kDX7qv9gCK02c7VOylKm2BdVM=';
-const URL_ = 'https://127.0.0.1:42519/__launch/q6Fs-wBPcQYau55';
+/** A launch file's URL: the launch URL itself never goes on a command line. */
+const URL_ = 'file:///home/u/.config/dcv-launcher/launch/launch-0f3c.html';
 const only = (...paths: string[]) => (p: string) => paths.includes(p);
 
 describe('findChromiumBrowser', () => {
@@ -79,9 +80,10 @@ describe('appWindowArgs', () => {
     ]);
   });
 
-  it('refuses anything but a local launch URL and one base64 SHA-256', () => {
-    expect(() => appWindowArgs({ url: 'https://example.com/', profileDir: '/p', spkiHash: SPKI })).toThrow(/launch URL/);
-    expect(() => appWindowArgs({ url: URL_.replace('https', 'http'), profileDir: '/p', spkiHash: SPKI })).toThrow(/launch URL/);
+  it('refuses anything but a launch file (never the launch URL itself: argv is readable by every local user) and one base64 SHA-256', () => {
+    expect(() => appWindowArgs({ url: 'https://example.com/', profileDir: '/p', spkiHash: SPKI })).toThrow(/launch file/);
+    expect(() => appWindowArgs({ url: 'https://127.0.0.1:42519/__launch/q6Fs-wBPcQYau55', profileDir: '/p', spkiHash: SPKI })).toThrow(/launch file/);
+    expect(() => openDefaultBrowser('https://127.0.0.1:42519/__launch/q6Fs-wBPcQYau55', 'linux')).toThrow(/launch file/);
     expect(() => appWindowArgs({ url: URL_, profileDir: '/p', spkiHash: `${SPKI},${SPKI}` })).toThrow(/SHA-256/);
   });
 

@@ -179,7 +179,7 @@ export function profileDirFor(browser: FoundBrowser, dataDir: string, home: stri
 }
 
 export interface AppWindowOptions {
-  /** A one-time launch URL of the host. */
+  /** The file:// URL of a launch file (main/launch-file.ts): never the launch URL itself, which argv would show every local user. */
   url: string;
   profileDir: string;
   /** Base64 SHA-256 of the localhost certificate's SubjectPublicKeyInfo. */
@@ -188,7 +188,7 @@ export interface AppWindowOptions {
 
 /** The exact command line: nothing else about certificates is relaxed, and no flag is ever `--ignore-certificate-errors`. */
 export function appWindowArgs({ url, profileDir, spkiHash }: AppWindowOptions): string[] {
-  if (!/^https:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`not a launch URL of the local host: ${url}`);
+  if (!isLaunchFileUrl(url)) throw new Error(`not the file:// URL of a launch file: ${url}`);
   if (!/^[A-Za-z0-9+/]{43}=$/.test(spkiHash)) throw new Error(`not a base64 SHA-256: ${spkiHash}`);
   return [
     `--app=${url}`,
@@ -249,8 +249,14 @@ export function openAppWindow(browser: FoundBrowser, options: AppWindowOptions):
   };
 }
 
-/** The fallback: the system's default browser (it will show the certificate warning the banner explains). */
+/** A launch file's URL: file://, and nothing secret in it. */
+function isLaunchFileUrl(url: string): boolean {
+  return url.startsWith('file://') && !url.includes('__launch');
+}
+
+/** The fallback: the system's default browser (it will show the certificate warning the banner explains), given a launch file's URL. */
 export function openDefaultBrowser(url: string, platform: NodeJS.Platform = process.platform): void {
+  if (!isLaunchFileUrl(url)) throw new Error(`not the file:// URL of a launch file: ${url}`);
   const [cmd, args] =
     platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
   try {

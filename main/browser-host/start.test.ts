@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../test/e2e/harness';
 import { loadOrCreateLocalCertificate } from '../../tunnel/local-cert';
@@ -66,7 +67,7 @@ describe('browser mode start-up (main/browser-host/start.ts)', () => {
       await expect.poll(run.out, { timeout: 45_000 }).toContain('Ctrl+C to stop');
       const out = run.out();
       expect(out).toContain('DCV Launcher をブラウザーモードで起動しました。\nDCV Launcher is running in browser mode.');
-      expect(out).toContain('ブラウザーでこの URL を開いてください（1 回限り、15 分間有効）:\n  Open this URL in your browser (it works once, for 15 minutes):');
+      expect(out).toContain('ブラウザーでこの URL を開いてください（1 回限り、2 分間有効）:\n  Open this URL in your browser (it works once, for 2 minutes):');
       expect(out).toContain('Ctrl+C で終了します（すべてのトンネルを閉じます）。\n  Ctrl+C to stop (closes every tunnel).');
       expect(out).not.toContain('Chromium-family'); // --no-open: not a missing browser
       const cert = await loadOrCreateLocalCertificate(join(dataDir, 'certs'));
@@ -83,32 +84,82 @@ describe('browser mode start-up (main/browser-host/start.ts)', () => {
     expect(run.out()).toContain('SIGINT: トンネルを閉じています… / closing tunnels…');
   });
 
-  it("with a display and a Chromium-family browser: opens the launcher in an app window with npm start's exact flags, and Ctrl+C closes it", async () => {
+  /**
+   * A stand-in browser (or opener) that records what another local user could read of it — its
+   * command line — and what the file it was handed looks like, at the moment it starts.
+   */
+  function recordingBrowser(path: string, record: string, opts: { stayRunning: boolean }): void {
+    writeFileSync(
+      path,
+      `#!${process.execPath}
+const fs = require('fs');
+const { dirname } = require('path');
+const { fileURLToPath } = require('url');
+const args = process.argv.slice(2);
+const target = args.map((a) => a.replace(/^--app=/, '')).find((a) => a.startsWith('file:'));
+const seen = { args };
+if (target) {
+  const file = fileURLToPath(target);
+  Object.assign(seen, { file, fileMode: fs.statSync(file).mode & 0o777, dirMode: fs.statSync(dirname(file)).mode & 0o777, content: fs.readFileSync(file, 'utf8') });
+}
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify(seen));
+${opts.stayRunning ? `process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(record + '.signal')}, 'SIGTERM'); process.exit(0); });
+setInterval(() => {}, 1000);` : ''}
+`,
+    );
+    chmodSync(path, 0o755);
+  }
+
+  interface Seen {
+    args: string[];
+    file?: string;
+    fileMode?: number;
+    dirMode?: number;
+    content?: string;
+  }
+
+  /** The record once it is written whole (the file exists a moment before its text). */
+  function readRecord(record: string): Seen | undefined {
+    try {
+      return JSON.parse(readFileSync(record, 'utf8')) as Seen;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What a browser handed the file gets: exactly one launch URL, in the page's redirect. */
+  function handedOver(seen: Seen): string {
+    expect(seen.args.join(' ')).not.toMatch(LAUNCH_URL); // nothing another user can read in /proc/<pid>/cmdline
+    expect(seen.file).toBeDefined();
+    if (process.platform !== 'win32') {
+      expect(seen.fileMode).toBe(0o600);
+      expect(seen.dirMode).toBe(0o700);
+    }
+    const urls = seen.content!.match(LAUNCH_URL)!;
+    expect(new Set(urls).size).toBe(1);
+    expect(seen.content).toContain(`<meta http-equiv="refresh" content="0;url=${urls[0]}">`);
+    return urls[0];
+  }
+
+  it("with a display and a Chromium-family browser: opens the launcher in an app window with npm start's exact flags and the URL in a private file, and Ctrl+C closes both", async () => {
     const dataDir = join(dir, 'app-window');
     const record = join(dir, 'browser-args.json');
     const browser = join(dir, 'fake-chromium');
-    writeFileSync(
-      browser,
-      `#!${process.execPath}
-const fs = require('fs');
-fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));
-process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(record)}, '\\nSIGTERM'); process.exit(0); });
-setInterval(() => {}, 1000);
-`,
-    );
-    chmodSync(browser, 0o755);
+    recordingBrowser(browser, record, { stayRunning: true });
     const run = startHost(dataDir, [], { DISPLAY: ':99', DCV_LAUNCHER_BROWSER: browser });
+    let seen: Seen | undefined;
     try {
       await expect.poll(run.out, { timeout: 45_000 }).toContain('Ctrl+C to stop');
-      await expect.poll(() => existsSync(record)).toBe(true);
+      await expect.poll(() => readRecord(record), { timeout: 20_000 }).toBeDefined();
       const out = run.out();
       expect(out).toContain('ランチャーを Chromium の専用ウィンドウで開きました。');
       expect(out).toContain('The launcher is open in its own Chromium window');
 
-      const args = JSON.parse(readFileSync(record, 'utf8')) as string[];
-      const appUrl = args[0].slice('--app='.length);
+      seen = readRecord(record)!;
+      const appUrl = handedOver(seen);
       const cert = await loadOrCreateLocalCertificate(join(dataDir, 'certs'));
-      expect(args).toEqual(appWindowArgs({ url: appUrl, profileDir: join(dataDir, 'browser-profile'), spkiHash: cert.spkiHash }));
+      expect(seen.args).toEqual(appWindowArgs({ url: pathToFileURL(seen.file!).href, profileDir: join(dataDir, 'browser-profile'), spkiHash: cert.spkiHash }));
+      expect(seen.file!.startsWith(join(dataDir, 'launch'))).toBe(true);
       const [printed] = out.match(LAUNCH_URL)!;
       expect(printed).not.toBe(appUrl); // one token each: the window's and the one for another browser
       expect((await redeem(appUrl)).status).toBe(302);
@@ -116,6 +167,28 @@ setInterval(() => {}, 1000);
     } finally {
       expect(await stop(run)).toBe(0);
     }
-    expect(readFileSync(record, 'utf8')).toMatch(/\nSIGTERM$/);
+    expect(readFileSync(record + '.signal', 'utf8')).toBe('SIGTERM');
+    expect(existsSync(seen.file!)).toBe(false); // gone at exit
+  });
+
+  it('with a display and no Chromium-family browser: the default browser (xdg-open) gets a private file, never the URL, and the file goes at exit', async () => {
+    const dataDir = join(dir, 'default-browser');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const record = join(dir, 'xdg-open-args.json');
+    recordingBrowser(join(bin, 'xdg-open'), record, { stayRunning: false });
+    const run = startHost(dataDir, [], { DISPLAY: ':99', DCV_LAUNCHER_BROWSER: join(dir, 'no-such-browser'), PATH: `${bin}${delimiter}${process.env.PATH}` });
+    let seen: Seen | undefined;
+    try {
+      await expect.poll(run.out, { timeout: 45_000 }).toContain('Ctrl+C to stop');
+      await expect.poll(() => readRecord(record), { timeout: 20_000 }).toBeDefined();
+      seen = readRecord(record)!;
+      const url = handedOver(seen);
+      expect(seen.args).toEqual([pathToFileURL(seen.file!).href]);
+      expect((await redeem(url)).status).toBe(302);
+    } finally {
+      expect(await stop(run)).toBe(0);
+    }
+    expect(existsSync(seen.file!)).toBe(false);
   });
 });

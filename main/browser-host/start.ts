@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLauncherServices } from '../services/app';
+import { defaultBrowserSnap, launchFolderFor, LaunchFiles } from '../launch-file';
+import { ensurePrivateDir } from '../../tunnel/private-files';
 import { appWindowFailedText, bannerText, freshUrlText, startFailedText, stoppingText } from './banner';
 import { startDemo, type Demo } from './demo';
 import { startBrowserHost, type BrowserHost } from './host';
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${values.port}"`);
 
   const homeDataDir = process.env.DCV_LAUNCHER_DATA_DIR ?? join(homedir(), '.config', 'dcv-launcher');
+  // The certificate's key, the browser profile and the launch files live here: this user's only.
+  await ensurePrivateDir(homeDataDir);
   // Same certificate as the desktops' tunnels: the app window trusts them all, and a browser
   // started by hand asks once.
   const certDir = join(homeDataDir, 'certs');
@@ -68,9 +72,13 @@ async function main(): Promise<void> {
   // Chromium-family app window when there is one; otherwise the default browser, as before.
   const mayOpen = !values['no-open'] && canShowWindow();
   const browser = mayOpen ? findChromiumBrowser() : undefined;
+  // Browsers get their launch URL in a private file, never on a command line other users can read.
+  const launchFiles = new LaunchFiles();
+  process.on('exit', () => launchFiles.dispose());
   const openWindow = (): AppWindow | undefined => {
     if (!browser) return undefined;
-    const win = openAppWindow(browser, { url: host.newLaunchUrl(), profileDir: profileDirFor(browser, homeDataDir), spkiHash: host.spkiHash });
+    const url = launchFiles.write(launchFolderFor(browser.snap, homeDataDir), host.newLaunchUrl());
+    const win = openAppWindow(browser, { url, profileDir: profileDirFor(browser, homeDataDir), spkiHash: host.spkiHash });
     win.onEarlyFailure((why) => console.log(appWindowFailedText(browser.name, why)));
     return win;
   };
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(stoppingText(signal));
     for (const w of windows) w.close(); // its tunnels are about to go: an open window would only show errors
+    launchFiles.dispose();
     await Promise.allSettled([host.close(), services.close()]);
     await demo?.close();
     process.exit(0);
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
     });
   }
   // Its own token: the printed URL stays usable in another browser.
-  if (!first && mayOpen) openDefaultBrowser(host.newLaunchUrl());
+  if (!first && mayOpen) openDefaultBrowser(launchFiles.write(launchFolderFor(await defaultBrowserSnap(), homeDataDir), host.newLaunchUrl()));
 }
 
 /** dist/renderer next to dist/host.mjs; from the sources (tsx), the repository's dist/renderer. */

@@ -4,6 +4,7 @@
  * connection manager, doctor. Returns a handler for every channel of the contract, the event
  * stream, and shutdown. No handler throws: every failure is a Result error.
  */
+import { ensurePrivateDataDir } from '../../tunnel/private-files';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { CatalogueView, EventName, Events, Handlers, LauncherServices, Result } from '../../preload/contract/api';
@@ -95,6 +96,8 @@ export async function createLauncherServices(opts: LauncherServicesOptions): Pro
     }
   };
 
+  // This user's only, whatever the umask or an older version left: the catalogue, pins and secrets are in it.
+  await ensurePrivateDataDir(opts.dataDir);
   const store = await openCatalogueStore({ dir: opts.dataDir, now });
   const secrets = await chooseSecretStore({ loadKeytar: opts.loadKeytar ?? loadKeytar, safeStorage: opts.safeStorage, filePath: join(opts.dataDir, SECRETS_FILE) });
   const trust = await openTrustStore({ filePath: join(opts.dataDir, TRUST_FILE), now });

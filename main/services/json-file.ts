@@ -5,6 +5,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../../tunnel/private-files';
 import { writeFileAtomic } from './store/atomic-write';
 
 /** The parsed file, or undefined when it does not exist. A file that is not JSON is an error naming the file. */
@@ -37,6 +38,6 @@ export function writeJsonFileAtomic(path: string, value: unknown): Promise<void>
 }
 
 async function writeNow(path: string, value: unknown): Promise<void> {
-  await fsp.mkdir(dirname(path), { recursive: true });
+  await ensurePrivateDir(dirname(path));
   await writeFileAtomic(fsp, path, JSON.stringify(value, null, 2) + '\n');
 }

@@ -1,7 +1,8 @@
 /**
- * Deep links: `dcv-launcher://connect/<profileId>` opens that profile. They arrive in argv
- * (Windows, Linux; also a second instance's argv) or as macOS open-url events, and are opened
- * by the launcher window's own Connect.
+ * Deep links: `dcv-launcher://connect/<profileId>` asks to open that profile. They arrive in
+ * argv (Windows, Linux; also a second instance's argv) or as macOS open-url events — from any
+ * program or web page — so the launcher window first shows which desktop, on which host, with
+ * which profile, and its own Connect runs only when the user confirms (LinkConfirmDialog).
  */
 import type { ApiError, CatalogueView, Events, Handlers } from '../../preload/contract/api';
 import { Id } from '../../preload/contract/model';
@@ -29,9 +30,9 @@ export function findDeepLink(argv: readonly string[]): string | undefined {
 }
 
 /**
- * What a link to a profile becomes: a Connect the launcher window runs ('connect.request'), so
- * trust, proxy credentials, a Session Manager password and failures are all asked and worded
- * there, in the user's language, exactly as when the profile is opened from the list.
+ * What a link to a profile becomes: a Connect the launcher window offers ('connect.request') and
+ * runs once the user confirms, so trust, proxy credentials, a Session Manager password and
+ * failures are all asked and worded there, in the user's language, as from the list.
  */
 export type DeepLinkTarget =
   | { kind: 'connect'; request: Events['connect.request'] }

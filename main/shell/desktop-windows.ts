@@ -4,11 +4,12 @@
  * the tunnel's certificate. Closing the window closes the tunnel; a tunnel closed elsewhere
  * closes its window.
  */
-import { BrowserWindow, dialog, session, shell } from 'electron';
+import { BrowserWindow, dialog, session } from 'electron';
 import type { ConnectionInfo, LauncherServices } from '../../preload/contract/api';
 import type { Profile } from '../../preload/contract/model';
 import { dispatch } from '../dispatch';
-import { checkTunnelLaunch, desktopPermissionAllowed, externalUrl, httpOrigin, tunnelCertificateVerdict } from './security';
+import { checkTunnelLaunch, desktopPermissionAllowed, externalUrl, frameNavigationAllowed, httpOrigin, tunnelCertificateVerdict } from './security';
+import type { SystemBrowser } from './system-browser';
 import { shellTexts, type ShellTexts } from './texts';
 
 /** What the services hand the shell when a desktop should be shown (see showDesktop). */
@@ -29,6 +30,8 @@ export interface DesktopWindowsOptions {
   texts?: () => ShellTexts;
   /** The desktop's (or session's) name for the window title; its id when unknown. */
   nameOf?: (desktopId: string) => Promise<string | undefined>;
+  /** Where links the desktop asks to open go, once the user agrees; none: nowhere. */
+  browser?: Pick<SystemBrowser, 'openLink'>;
 }
 
 export class DesktopWindows {
@@ -39,6 +42,7 @@ export class DesktopWindows {
 
   private readonly texts: () => ShellTexts;
   private readonly nameOf: (desktopId: string) => Promise<string | undefined>;
+  private readonly browser: Pick<SystemBrowser, 'openLink'> | undefined;
 
   constructor(
     private readonly services: LauncherServices,
@@ -46,6 +50,7 @@ export class DesktopWindows {
   ) {
     this.texts = options.texts ?? (() => shellTexts('ja'));
     this.nameOf = options.nameOf ?? (async () => undefined);
+    this.browser = options.browser;
     this.unsubscribe = services.subscribe((event, payload) => {
       if (event === 'connection.changed') this.connectionChanged(payload as ConnectionInfo);
     });
@@ -103,6 +108,10 @@ export class DesktopWindows {
     };
     contents.on('will-navigate', stayOnTunnel);
     contents.on('will-redirect', stayOnTunnel);
+    // Sub-frames too: the page may not frame another site or another tunnel (will-navigate sees only the main frame).
+    contents.on('will-frame-navigate', (event) => {
+      if (!frameNavigationAllowed(event.url, origin)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       const external = externalUrl(url);
@@ -147,7 +156,6 @@ export class DesktopWindows {
       message: words.message,
       detail: url,
     });
-    // eng-disable OPEN_EXTERNAL_JS_CHECK: url passed externalUrl() (http(s), no credentials) and the user agreed in the dialog above
-    if (response === 0) await shell.openExternal(url);
+    if (response === 0) await this.browser?.openLink(url);
   }
 }

@@ -3,14 +3,17 @@
  * `window.launcher`, and nothing else — no Node, no remote content, no navigation away,
  * no pop-ups (http(s) links go to the system browser), no permissions.
  */
-import { BrowserWindow, shell, type Session } from 'electron';
-import { externalUrl, isLauncherUrl, launcherPermissionAllowed, LAUNCHER_URL } from './security';
+import { BrowserWindow, type Session } from 'electron';
+import { isLauncherUrl, launcherPermissionAllowed, LAUNCHER_URL } from './security';
+import type { SystemBrowser } from './system-browser';
 
 export interface LauncherWindowOptions {
   /** dist/preload.cjs */
   preloadPath: string;
   /** DevTools only in development. */
   isDev: boolean;
+  /** Where http(s) links the page opens go; none: nowhere. */
+  browser?: Pick<SystemBrowser, 'openLink'>;
 }
 
 export function createLauncherWindow(options: LauncherWindowOptions): BrowserWindow {
@@ -48,9 +51,7 @@ export function createLauncherWindow(options: LauncherWindowOptions): BrowserWin
   contents.on('will-redirect', stayHome);
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    const external = externalUrl(url);
-    // eng-disable OPEN_EXTERNAL_JS_CHECK: externalUrl() passes only http(s) URLs without credentials (tested in security.test.ts)
-    if (external) void shell.openExternal(external);
+    void options.browser?.openLink(url).catch((e: unknown) => console.error('[launcher window] could not open a link', e));
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());

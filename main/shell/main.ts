@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, safeStorage, session, type MessageBoxOption
 import type { CatalogueView, LauncherServices, SourceStatus } from '../../preload/contract/api';
 import { dispatch } from '../dispatch';
 import { createLauncherServices } from '../services/app';
+import { guardApp } from './app-guards';
 import { registerAppScheme, serveApp } from './app-protocol';
 import { DEEP_LINK_SCHEME, findDeepLink, followDeepLink } from './deep-link';
 import { DesktopWindows, type DesktopOpenRequest } from './desktop-windows';
@@ -18,6 +19,8 @@ import { createLauncherWindow, hardenLauncherSession } from './launcher-window';
 import { installMenu } from './menu';
 import { ShellEvents } from './shell-events';
 import { showDesktop } from './show-desktop';
+import { SystemBrowser } from './system-browser';
+import { LaunchFiles } from '../launch-file';
 import { shellTexts, startupFailure, type ShellTexts } from './texts';
 
 const isDev = !app.isPackaged;
@@ -32,6 +35,8 @@ function run(): void {
   let desktops: DesktopWindows | undefined;
   let launcher: BrowserWindow | undefined;
   let language: ShellLanguage | undefined;
+  // The system browser gets launch URLs in private files under the data folder, never on its command line.
+  const browser = new SystemBrowser({ dataDir: app.getPath('userData'), files: new LaunchFiles() });
   /** The shell's words in the launcher's language (Japanese until the catalogue is read). */
   const texts = (): ShellTexts => language?.texts() ?? shellTexts('ja');
   /** Deep links that arrived before the services were ready. */
@@ -52,7 +57,7 @@ function run(): void {
   const showLauncher = (): BrowserWindow | undefined => {
     if (!app.isReady()) return undefined;
     if (!launcher || launcher.isDestroyed()) {
-      launcher = createLauncherWindow({ preloadPath: join(__dirname, 'preload.cjs'), isDev });
+      launcher = createLauncherWindow({ preloadPath: join(__dirname, 'preload.cjs'), isDev, browser });
       shellEvents.watch(launcher.webContents);
     } else {
       if (launcher.isMinimized()) launcher.restore();
@@ -90,13 +95,12 @@ function run(): void {
     const link = findDeepLink(argv);
     if (link) followLink(link);
   });
-  // A safety net for any webContents created without its own handlers (DevTools, future windows).
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  // No client certificate for any site; no webview or window from a webContents without its own handlers.
+  guardApp(app);
   app.on('activate', () => void showLauncher());
   app.on('window-all-closed', () => app.quit());
+  // The launch files still there go, however the app quits.
+  app.on('will-quit', () => browser.dispose());
 
   let closing: 'no' | 'running' | 'done' = 'no';
   app.on('before-quit', (event) => {
@@ -128,12 +132,12 @@ function run(): void {
         safeStorage,
         openDesktop: (request: DesktopOpenRequest) => {
           if (!desktops) return;
-          void showDesktop(desktops, request).catch((e: unknown) => failed(texts().desktopNotShown, e));
+          void showDesktop(desktops, request, browser).catch((e: unknown) => failed(texts().desktopNotShown, e));
         },
       });
       language = await ShellLanguage.start(ready);
       services = ready;
-      desktops = new DesktopWindows(ready, { texts, nameOf: (desktopId) => nameOf(ready, desktopId) });
+      desktops = new DesktopWindows(ready, { texts, nameOf: (desktopId) => nameOf(ready, desktopId), browser });
       registerIpc(ready, launcherContents, undefined, (channel) => shellEvents.called(channel));
       installMenu(language, {
         isDev,

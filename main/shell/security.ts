@@ -65,6 +65,19 @@ export function launcherPermissionAllowed(permission: string, requestingUrlOrOri
   return permission === 'clipboard-sanitized-write' && requestingUrlOrOrigin !== undefined && isAppOrigin(requestingUrlOrOrigin);
 }
 
+/**
+ * Where a desktop window's frames may go: the tunnel's own origin, a blob: it made, or an
+ * about:blank / about:srcdoc frame (same origin as its parent). Never another site, another
+ * tunnel, a data: page (an opaque origin a phishing page could hide in) or a file.
+ */
+export function frameNavigationAllowed(url: string, tunnelOrigin: string): boolean {
+  if (url === 'about:blank' || url === 'about:srcdoc') return true;
+  const u = parse(url);
+  if (!u) return false;
+  if (u.protocol === 'blob:') return httpOrigin(u.pathname) === tunnelOrigin;
+  return httpOrigin(url) === tunnelOrigin;
+}
+
 /** A link that may be handed to the system browser: http(s), no credentials in it. */
 export function externalUrl(url: string): string | undefined {
   const u = parse(url);

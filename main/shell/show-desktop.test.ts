@@ -3,9 +3,10 @@
  * each open is shown exactly once, in a desktop window or the system browser as its profile
  * says. Electron itself is the recording fake (no Electron binary here).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Channel, LauncherServices, OpenResult, Request, Responses, Result } from '../../preload/contract/api';
 import { startSimulator, type Simulator } from '../../test/sim/simulator';
@@ -16,6 +17,8 @@ import { resolveDeepLink } from './deep-link';
 import { DesktopWindows } from './desktop-windows';
 import { BrowserWindow, resetFake, shell } from '../testing/electron-fake';
 import { showDesktop } from './show-desktop';
+import { LaunchFiles } from '../launch-file';
+import { SystemBrowser } from './system-browser';
 
 vi.mock('electron', () => import('../testing/electron-fake'));
 
@@ -25,6 +28,7 @@ let sim: Simulator;
 let dir: string;
 let services: LauncherServices;
 let desktops: DesktopWindows;
+let browser: SystemBrowser;
 const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Responses[C]> => {
   const r = (await dispatch(services.handlers, channel, request)) as Result<Responses[C]>;
   if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
@@ -43,9 +47,10 @@ beforeAll(async () => {
       throw new Error('no keytar in this test');
     },
     // As main.ts wires it.
-    openDesktop: (request) => void showDesktop(desktops, request).catch((e) => shownFailures.push(e)),
+    openDesktop: (request) => void showDesktop(desktops, request, browser).catch((e) => shownFailures.push(e)),
   });
-  desktops = new DesktopWindows(services);
+  browser = new SystemBrowser({ dataDir: dir, files: new LaunchFiles(), defaultBrowserSnap: async () => undefined });
+  desktops = new DesktopWindows(services, { browser });
   await call('endpoint.save', { id: 'ep', name: 'ep', host: sim.host, proxy: { mode: 'direct' }, tls: { mode: 'pin' } });
   await call('desktop.save', { desktop: { id: 'd1', name: 'one', endpointId: 'ep', route: { kind: 'port', port: sim.port } } });
   for (const openIn of ['window', 'browser', 'dcv-file'] as const) await call('profile.save', { id: openIn, name: openIn, desktopId: 'd1', openIn });
@@ -54,6 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   desktops?.dispose();
+  browser?.dispose();
   await services?.close();
   await sim?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -61,17 +67,37 @@ afterAll(async () => {
 beforeEach(() => resetFake());
 
 const connect = async (profileId: string) => (await call('connection.open', { desktopId: 'd1', profileId })) as Opened;
+/**
+ * What the system browser was handed: a file:// URL another local user cannot read in its
+ * command line, of a 0600 file in a 0700 folder that redirects to the launch URL.
+ */
+function handedFile(launchUrl: string | undefined): string {
+  expect(shell.openExternal).toHaveBeenCalledTimes(1);
+  const [opened] = shell.openExternal.mock.calls[0];
+  expect(opened).not.toContain('__launch');
+  expect(opened).toMatch(/^file:\/\//);
+  const path = fileURLToPath(opened);
+  if (process.platform !== 'win32') {
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+  }
+  expect(readFileSync(path, 'utf8')).toContain(`<meta http-equiv="refresh" content="0;url=${launchUrl}">`);
+  return path;
+}
+
 /** Lets a wrongly late second open show itself before the counts are read. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('showing an opened desktop in Electron', () => {
-  it("a 'browser' profile opens the launch URL in the system browser, once, and no window", async () => {
+  it("a 'browser' profile hands the system browser a private file that redirects to the launch URL (never the URL itself), once, and no window; the file goes at quit", async () => {
     const r = await connect('browser');
     expect(r).toMatchObject({ kind: 'opened', openIn: 'browser' });
-    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith(r.launchUrl));
+    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalled());
     await settle();
-    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+    const file = handedFile(r.launchUrl);
     expect(BrowserWindow.created).toHaveLength(0);
+    browser.dispose();
+    expect(existsSync(file)).toBe(false);
   });
 
   it("a 'window' profile opens one desktop window on the launch URL, and no browser", async () => {
@@ -89,9 +115,9 @@ describe('showing an opened desktop in Electron', () => {
     // What the launcher window's Connect sends for 'connect.request'.
     const r = target.kind === 'connect' ? ((await call('connection.open', target.request)) as Opened) : undefined;
     expect(r).toMatchObject({ kind: 'opened', openIn: 'browser' });
-    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith(r?.launchUrl));
+    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalled());
     await settle();
-    expect(shell.openExternal).toHaveBeenCalledTimes(1);
+    handedFile(r?.launchUrl);
     expect(BrowserWindow.created).toHaveLength(0);
   });
 
@@ -112,7 +138,7 @@ describe('showing an opened desktop in Electron', () => {
     const tunnel = { port: 40001, origin: 'https://127.0.0.1:40001', fingerprint: 'fp', spkiHash: 'spki' };
     const open = vi.fn();
     for (const launchUrl of ['https://evil.example/__launch/x', 'https://127.0.0.1:40002/__launch/x', 'https://u:p@127.0.0.1:40001/__launch/x']) {
-      await expect(showDesktop({ open }, { desktopId: 'd', openIn: 'browser', launchUrl, tunnel }), launchUrl).rejects.toThrow();
+      await expect(showDesktop({ open }, { desktopId: 'd', openIn: 'browser', launchUrl, tunnel }, browser), launchUrl).rejects.toThrow();
     }
     expect(shell.openExternal).not.toHaveBeenCalled();
     expect(open).not.toHaveBeenCalled();

@@ -1,4 +1,10 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LaunchFiles } from '../launch-file';
+import { SystemBrowser } from './system-browser';
 import type { ConnectionInfo } from '../../preload/contract/api';
 import { fakeServices } from '../testing/fake-services';
 import { BrowserWindow, dialog, navigationEvent, resetFake, session, shell, type FakeSession } from '../testing/electron-fake';
@@ -33,6 +39,11 @@ const openRequest = (over: Partial<DesktopOpenRequest> = {}): DesktopOpenRequest
 
 beforeEach(() => resetFake());
 
+const browserDir = mkdtempSync(join(tmpdir(), 'shell-browser-'));
+afterAll(() => rmSync(browserDir, { recursive: true, force: true }));
+/** The system browser as main.ts makes it (launch files in a temporary data folder). */
+const systemBrowser = () => new SystemBrowser({ dataDir: browserDir, files: new LaunchFiles(), defaultBrowserSnap: async () => undefined });
+
 describe('launcher window', () => {
   it('is sandboxed, isolated, without Node, with the one preload, on app://launcher', () => {
     const win = createLauncherWindow({ preloadPath: '/app/dist/preload.cjs', isDev: false }) as unknown as BrowserWindow;
@@ -50,13 +61,31 @@ describe('launcher window', () => {
     }
   });
 
-  it('denies every window.open; http(s) links go to the system browser, others nowhere', () => {
-    const win = createLauncherWindow({ preloadPath: '/p.cjs', isDev: false }) as unknown as BrowserWindow;
+  it('a launch URL the page opens goes to the system browser in a private file, never on its command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launcher-window-'));
+    const browser = new SystemBrowser({ dataDir: dir, files: new LaunchFiles(), defaultBrowserSnap: async () => undefined });
+    try {
+      const win = createLauncherWindow({ preloadPath: '/p.cjs', isDev: false, browser }) as unknown as BrowserWindow;
+      const launchUrl = 'https://127.0.0.1:40001/__launch/q6Fs-wBPcQYau55xIZe8xx9ddPV8xMN';
+      expect(win.webContents.windowOpenHandler!({ url: launchUrl })).toEqual({ action: 'deny' });
+      await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledTimes(1));
+      const [opened] = shell.openExternal.mock.calls[0];
+      expect(opened).not.toContain('__launch');
+      expect(readFileSync(fileURLToPath(opened), 'utf8')).toContain(launchUrl);
+    } finally {
+      browser.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('denies every window.open; http(s) links go to the system browser, others nowhere', async () => {
+    const win = createLauncherWindow({ preloadPath: '/p.cjs', isDev: false, browser: systemBrowser() }) as unknown as BrowserWindow;
     const open = win.webContents.windowOpenHandler!;
     expect(open({ url: 'https://docs.aws.amazon.com/dcv/' })).toEqual({ action: 'deny' });
-    expect(shell.openExternal).toHaveBeenCalledWith('https://docs.aws.amazon.com/dcv/');
+    await vi.waitFor(() => expect(shell.openExternal).toHaveBeenCalledWith('https://docs.aws.amazon.com/dcv/'));
     expect(open({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(open({ url: 'smb://server/share' })).toEqual({ action: 'deny' });
+    await new Promise((r) => setTimeout(r, 10));
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
   });
 
@@ -78,7 +107,7 @@ describe('launcher window', () => {
 describe('desktop windows', () => {
   async function open(over: Partial<DesktopOpenRequest> = {}) {
     const s = services();
-    const desktops = new DesktopWindows(s.svc);
+    const desktops = new DesktopWindows(s.svc, { browser: systemBrowser() });
     const win = (await desktops.open(openRequest(over))) as unknown as BrowserWindow;
     const ses = session.fromPartition(win.options.webPreferences.partition) as FakeSession;
     return { ...s, desktops, win, ses };
@@ -136,6 +165,28 @@ describe('desktop windows', () => {
       expect(win.webContents.tryNavigate('will-navigate', url), url).toBe(true);
       expect(win.webContents.tryNavigate('will-redirect', url), url).toBe(true);
     }
+  });
+
+  it("lock every sub-frame to the tunnel's origin too (will-frame-navigate): a page cannot frame another site or another tunnel", async () => {
+    const { win } = await open();
+    const contents = win.webContents;
+    for (const url of [`${ORIGIN}/`, `${ORIGIN}/frame.html?x=1`, 'about:blank', 'about:srcdoc', `blob:${ORIGIN}/6f1c0e6e-2b1d-4c52-9a53-2a9f0b7e1c11`]) {
+      expect(contents.tryFrameNavigate(url), url).toBe(false);
+    }
+    for (const url of [
+      'https://evil.example/phish',
+      'https://127.0.0.1:40002/', // another tunnel: its own session, but never inside this desktop
+      'http://127.0.0.1:40001/',
+      'file:///etc/passwd',
+      'data:text/html,<h1>x</h1>',
+      'blob:https://evil.example/6f1c0e6e-2b1d-4c52-9a53-2a9f0b7e1c11',
+      'javascript:alert(1)',
+      'app://launcher/index.html',
+    ]) {
+      expect(contents.tryFrameNavigate(url), url).toBe(true);
+    }
+    expect(contents.tryFrameNavigate('https://evil.example/', true)).toBe(true);
+    expect(contents.tryFrameNavigate(`${ORIGIN}/`, true)).toBe(false);
   });
 
   it('deny window.open; an http(s) link opens in the system browser only after the user agrees', async () => {

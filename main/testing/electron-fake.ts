@@ -33,6 +33,12 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler: Handler) {
     this.windowOpenHandler = handler;
   }
+  /** What Electron's will-frame-navigate would do for a (sub-)frame navigating to `url`: true when prevented. */
+  tryFrameNavigate(url: string, isMainFrame = false): boolean {
+    const event = { ...navigationEvent(url), isMainFrame, isSameDocument: false, frame: null };
+    this.emit('will-frame-navigate', event);
+    return event.defaultPrevented;
+  }
   /** What a navigation to `url` would do: true when a listener prevented it. */
   tryNavigate(kind: 'will-navigate' | 'will-redirect', url: string): boolean {
     const event = navigationEvent(url);
@@ -129,6 +135,27 @@ export const ipcMain = {
   },
 };
 
+/** Electron's app: an emitter the shell registers its app-wide handlers on. */
+class FakeApp extends EventEmitter {
+  /**
+   * A site asks for a TLS client certificate: what Electron would hand it. Without a listener
+   * that prevents the default, Electron picks the first certificate of the store by itself.
+   */
+  selectClientCertificate(url: string, list: Array<{ subjectName: string }>): { subjectName: string } | undefined {
+    let chosen: { subjectName: string } | undefined;
+    let answered = false;
+    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    this.emit('select-client-certificate', event, new FakeWebContents(), url, list, (certificate?: { subjectName: string }) => {
+      answered = true;
+      chosen = certificate;
+    });
+    if (!event.defaultPrevented) return list[0];
+    if (!answered) throw new Error('the default was prevented but the callback never called: the request would hang');
+    return chosen;
+  }
+}
+export const app = new FakeApp();
+
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 export const dialog = {
   showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
@@ -147,7 +174,8 @@ export function resetFake(): void {
   partitions.clear();
   session.defaultSession = new FakeSession('');
   ipcMain.handlers.clear();
+  app.removeAllListeners();
   vi.clearAllMocks();
 }
 
-export default { BrowserWindow, session, ipcMain, shell, dialog, protocol, Menu, contextBridge, ipcRenderer };
+export default { app, BrowserWindow, session, ipcMain, shell, dialog, protocol, Menu, contextBridge, ipcRenderer };

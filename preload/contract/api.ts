@@ -341,7 +341,7 @@ export interface Events {
    * comes without its text; `refused` says why (bytes: too big to read; chars: too long a text).
    */
   'import.file': { fileName: string; text: string } | { fileName: string; refused: { bytes: number } | { chars: number } };
-  /** A deep link (dcv-launcher://connect/<profile>) asks to open this desktop: the renderer's own Connect runs it. */
+  /** A deep link (dcv-launcher://connect/<profile>) asks to open this desktop: the renderer shows what it would open and runs its own Connect only when the user confirms. */
   'connect.request': { desktopId: string; profileId?: string };
   /** A menu item (Help ▸ Troubleshooting) shows one of the launcher's views. */
   'view.show': { view: 'desktops' | 'connections' | 'troubleshoot' | 'settings' };

@@ -87,7 +87,8 @@ export function createServices(api: LauncherApi, options: ServicesOptions = {}):
         }),
         // The Electron shell's own: File ▸ Import…, a deep link, Help ▸ Troubleshooting.
         api.on('import.file', (file) => stores.editors.getState().show({ kind: 'import', file })),
-        api.on('connect.request', ({ desktopId, profileId }) => void stores.connect.getState().start(desktopId, profileId)),
+        // A link from any program or page: shown first, opened only when the user confirms.
+        api.on('connect.request', ({ desktopId, profileId }) => stores.connect.getState().confirmLink(desktopId, profileId)),
         api.on('view.show', ({ view }) => stores.nav.getState().go(view)),
       ];
       // Only now, every event subscribed: the shell holds its own events until this first catalogue.get.

@@ -84,11 +84,46 @@ describe('File ▸ Import… (import.file)', () => {
 });
 
 describe('a deep link (connect.request)', () => {
-  it("runs the window's own Connect of the profile: a first-use certificate is asked in Japanese", async () => {
+  const HOST = 'vpce-0abc-xyz.vpce-svc-0123.ap-northeast-1.vpce.amazonaws.com';
+  /** Any program or web page can start the app with a link: nothing opens until the user says so. */
+  async function linkArrives(api: FakeApi, request: { desktopId: string; profileId?: string } = { desktopId: 'd1', profileId: 'p1' }) {
+    act(() => api.emit('connect.request', request));
+    return screen.findByRole('dialog', { name: 'リンクからデスクトップを開きますか？' });
+  }
+
+  it('asks first, naming the desktop, its host and the profile; Cancel opens nothing', async () => {
     const api = createFakeApi(catalogue);
     scripted(api, { kind: 'needs-trust', inspection: inspection() });
-    await loaded(api);
+    const { user } = await loaded(api);
+    const dialog = await linkArrives(api);
+    expect(within(dialog).getByText('Agent 1')).toBeInTheDocument();
+    expect(within(dialog).getByText(`${HOST}:50001`)).toBeInTheDocument();
+    expect(within(dialog).getByText('Big window')).toBeInTheDocument();
+    expectNoEnglishSentences(dialog, { allow: [...USER_DATA, `${HOST}:50001`] });
+    expect(within(dialog).getByRole('button', { name: 'キャンセル' })).toHaveFocus(); // Enter does not open it
+    expect(api.callsTo('connection.open')).toEqual([]);
+
+    await user.click(within(dialog).getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.callsTo('connection.open')).toEqual([]);
+  });
+
+  it('in English too', async () => {
+    const api = createFakeApi({ ...catalogue, settings: { ...catalogue.settings, language: 'en' as const } });
+    renderApp(api, { lang: 'en' });
+    await screen.findByRole('heading', { name: 'DCV Launcher' });
+    await waitFor(() => expect(api.callsTo('catalogue.get').length).toBeGreaterThan(0));
     act(() => api.emit('connect.request', { desktopId: 'd1', profileId: 'p1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Open a desktop from a link?' });
+    expect(within(dialog).getByRole('button', { name: 'Open' })).toBeInTheDocument();
+    expect(api.callsTo('connection.open')).toEqual([]);
+  });
+
+  it("once confirmed, runs the window's own Connect of the profile: a first-use certificate is asked in Japanese", async () => {
+    const api = createFakeApi(catalogue);
+    scripted(api, { kind: 'needs-trust', inspection: inspection() });
+    const { user } = await loaded(api);
+    await user.click(within(await linkArrives(api)).getByRole('button', { name: '開く' }));
     const dialog = await screen.findByRole('dialog', { name: '信頼する前に証明書を確認してください' });
     expect(api.callsTo('connection.open')).toEqual([{ desktopId: 'd1', profileId: 'p1' }]);
     expectNoEnglishSentences(dialog, { allow: USER_DATA });
@@ -97,12 +132,12 @@ describe('a deep link (connect.request)', () => {
   it('proxy credentials and a Session Manager password are asked in Japanese too', async () => {
     const api = createFakeApi(catalogue);
     scripted(api, { kind: 'needs-proxy-credentials', endpointId: 'ep1', proxy: 'http://proxy.corp.example:8080', reason: 'missing' });
-    await loaded(api);
-    act(() => api.emit('connect.request', { desktopId: 'd1', profileId: 'p1' }));
+    const { user } = await loaded(api);
+    await user.click(within(await linkArrives(api)).getByRole('button', { name: '開く' }));
     expectNoEnglishSentences(await screen.findByRole('dialog', { name: 'プロキシ認証' }), { allow: USER_DATA });
 
     scripted(api, { kind: 'needs-client-password', sourceId: 'sm1', clientId: 'launcher', reason: 'missing' });
-    act(() => api.emit('connect.request', { desktopId: 'd1' }));
+    await user.click(within(await linkArrives(api, { desktopId: 'd1' })).getByRole('button', { name: '開く' }));
     expectNoEnglishSentences(await screen.findByRole('dialog', { name: 'Session Manager のパスワード' }), { allow: USER_DATA });
     expect(api.callsTo('connection.open')).toEqual([{ desktopId: 'd1', profileId: 'p1' }, { desktopId: 'd1' }]);
   });
@@ -122,8 +157,8 @@ describe('a deep link (connect.request)', () => {
         openedAt: '2025-03-01T09:00:00.000Z',
       },
     });
-    await loaded(api);
-    act(() => api.emit('connect.request', { desktopId: 'd1', profileId: 'p1' }));
+    const { user } = await loaded(api);
+    await user.click(within(await linkArrives(api)).getByRole('button', { name: '開く' }));
     const dialog = await screen.findByRole('dialog', { name: 'Agent 1 を開きました' });
     expect(within(dialog).getByText('ウィンドウで開きました。')).toBeInTheDocument();
   });

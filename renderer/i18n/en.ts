@@ -129,6 +129,13 @@ export const en = {
   'opened.download': 'Download {file}',
   'opened.openLink': 'Open the desktop',
   'opened.openAgain': 'Open again',
+  'link.confirmTitle': 'Open a desktop from a link?',
+  'link.confirmBody': 'A link from another app or a web page wants to open this desktop. If you did not open the link yourself, cancel.',
+  'link.desktop': 'Desktop',
+  'link.host': 'Host',
+  'link.hostUnknown': '(not in the catalogue)',
+  'link.profile': 'Profile',
+  'link.open': 'Open',
 
   'failed.title': 'Could not connect to {name}',
   'failed.atStep': 'at step: {step}',

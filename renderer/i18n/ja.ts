@@ -130,6 +130,13 @@ export const ja: Dictionary = {
   'opened.download': '{file} をダウンロード',
   'opened.openLink': 'デスクトップを開く',
   'opened.openAgain': 'もう一度開く',
+  'link.confirmTitle': 'リンクからデスクトップを開きますか？',
+  'link.confirmBody': '別のアプリまたは Web ページのリンクが、次のデスクトップを開こうとしています。自分で開いたリンクでなければ、キャンセルしてください。',
+  'link.desktop': 'デスクトップ',
+  'link.host': 'ホスト',
+  'link.hostUnknown': '（カタログにありません）',
+  'link.profile': 'プロファイル',
+  'link.open': '開く',
 
   'failed.title': '{name} に接続できませんでした',
   'failed.atStep': '失敗した手順: {step}',

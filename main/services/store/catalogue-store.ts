@@ -47,7 +47,7 @@ export async function openCatalogueStore(options: CatalogueStoreOptions): Promis
   const file = join(options.dir, CATALOGUE_FILE);
   const backup = `${file}.bak`;
 
-  await fs.mkdir(options.dir, { recursive: true });
+  await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
   await removeStaleTemps(fs, options.dir);
 
   const readIfExists = async (path: string): Promise<string | null> => {

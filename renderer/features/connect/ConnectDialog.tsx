@@ -7,6 +7,7 @@ import { ClientPasswordDialog } from './ClientPasswordDialog';
 import { CreatingNotice } from './CreatingNotice';
 import { ConnectProgress } from './ConnectProgress';
 import { FailedNotice } from './FailedNotice';
+import { LinkConfirmDialog } from './LinkConfirmDialog';
 import { OpenedNotice } from './OpenedNotice';
 import { ProxyCredentialsDialog } from './ProxyCredentialsDialog';
 import { TrustDialog } from './TrustDialog';
@@ -23,6 +24,8 @@ export function ConnectDialog() {
   // Trust and passwords asked for while listing or creating are the source's Broker's.
   const name = job.kind === 'open' ? desktopName : sourceName;
   switch (phase.kind) {
+    case 'confirm-link':
+      return <LinkConfirmDialog key="confirm-link" desktopId={session.desktopId} profileId={session.profileId} />;
     case 'progress':
       return (
         <Modal key="progress" title={job.kind === 'open' ? t('connect.title', { name }) : job.kind === 'refresh' ? t('sessions.listingTitle', { name }) : t('sessions.creatingTitle', { name })} onClose={connect.dismiss}>

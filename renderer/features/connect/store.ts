@@ -22,6 +22,8 @@ export type Job =
   | { kind: 'create'; sourceId: string; name?: string };
 
 export type Phase =
+  /** A deep link asked to open a desktop: nothing happens until the user confirms (any program or page can send a link). */
+  | { kind: 'confirm-link' }
   | { kind: 'progress' }
   | { kind: 'trust'; inspection: TrustInspection; busy: boolean }
   | { kind: 'changed'; inspection: TrustInspection; busy: boolean }
@@ -49,6 +51,10 @@ export interface ConnectSession {
 export interface ConnectState {
   session: ConnectSession | null;
   start(desktopId: string, profileId?: string): Promise<void>;
+  /** A deep link (the shell's connect.request): shows what it would open and waits for acceptLink. */
+  confirmLink(desktopId: string, profileId?: string): void;
+  /** The user confirmed the link: its Connect runs. */
+  acceptLink(): Promise<void>;
   /** Open it in DCV Viewer: a tunnel the native client may use, and the .dcv file handed to it. */
   openInViewer(desktopId: string): Promise<void>;
   /** List a source's sessions, going through whatever its Broker needs first (trust, a password). */
@@ -185,6 +191,13 @@ export function createConnectStore({ api, catalogue, sessions, connections, tabs
           return set({ session: { job: { kind: 'open', desktopId }, desktopId, phase: { kind: 'already-open' }, steps: {} } });
         }
         return begin({ kind: 'open', desktopId, ...(profileId ? { profileId } : {}) }, desktopId, profileId);
+      },
+      confirmLink: (desktopId, profileId) =>
+        set({ session: { job: { kind: 'open', desktopId, ...(profileId ? { profileId } : {}) }, desktopId, ...(profileId ? { profileId } : {}), phase: { kind: 'confirm-link' }, steps: {} } }),
+      acceptLink: async () => {
+        const session = get().session;
+        if (!session || session.phase.kind !== 'confirm-link') return;
+        show(await attempt());
       },
       reopen: async () => {
         const session = get().session;
