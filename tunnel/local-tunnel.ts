@@ -5,6 +5,7 @@
  *   → plain request: forwardHttp over keep-alive pools of dial()ed connections
  *   → upgrade:       forwardUpgrade over a fresh dial() per WebSocket, then raw pipe
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -143,7 +144,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       origin: opts.origin,
       localOrigin: this.origin,
       localOrigins: gate.allowedOrigins,
-      sessionCookieName: gate.cookieName,
+      // Random per tunnel: a server never sees what another one (or an earlier tunnel on this port) set.
+      cookieTag: `dcvl_t${randomBytes(6).toString('hex')}_`,
     });
     this.pool = new UpstreamPool(() => this.dialUpstream());
     this.raw = new RawUpstreamPool(() => this.dialUpstream());
@@ -292,11 +294,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     this.emit('socket-close', channel);
   }
 
-  /** Host, launch link, session cookie (unless `native`), request target: in that order. */
+  /** Host, another origin, launch link, session cookie (unless `native`), request target: in that order. */
   private admit(req: IncomingMessage, native = false): Admission {
     if (!this.gate.hostAllowed(req.headers.host)) {
       return { kind: 'refuse', answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
     }
+    const elsewhere = this.gate.crossOriginRefusal(req.method, req.headers);
+    if (elsewhere) return { kind: 'refuse', answer: refusalAnswer(403, elsewhere) };
     const url = req.url ?? '/';
     if (url.startsWith(LAUNCH_PATH_PREFIX)) return { kind: 'launch' };
     if (!native && !this.gate.hasSession(req.headers.cookie)) {
