@@ -12,7 +12,7 @@ import { makeSelfSignedCert } from '../test/sim/cert';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { TunnelClient, eventually, readAll, removeTestCertDirs, testCertDir, tunnelTo } from '../test/tunnel/helpers';
 import type { TunnelError } from './errors';
-import { LocalTunnel, type LocalTunnelOptions } from './local-tunnel';
+import { LocalTunnel, VIEWER_SOCKETS, type LocalTunnelOptions } from './local-tunnel';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -169,9 +169,10 @@ describe('access control', () => {
     }
   });
 
-  it('admitNativeClients: an upgrade without Origin needs no cookie; with a foreign Origin it is still refused', async () => {
-    const native = await tunnelTo(sim, { pathPrefix: '/agent/', admitNativeClients: true });
+  it('after a hand-off to DCV Viewer, an upgrade without Origin needs no cookie; with a foreign Origin it is still refused', async () => {
+    const native = await tunnelTo(sim, { pathPrefix: '/agent/' });
     try {
+      native.admitViewer();
       const anon = new TunnelClient(native);
       const reached = sim.stats().byPath['/agent/ws'] ?? 0;
       const s = await anon.raw();
@@ -188,10 +189,69 @@ describe('access control', () => {
     } finally {
       await native.close();
     }
-    // Off by default.
+    // No hand-off, no admission.
     const s = await new TunnelClient(tunnel).raw();
     s.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${tunnel.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
     expect(await readAll(s)).toMatch(/^HTTP\/1\.1 403 /);
+  });
+});
+
+describe('DCV Viewer admission', () => {
+  const nativeUpgrade = (port: number) =>
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: dcv\r\n\r\n';
+  /** Sends `count` cookie-less, Origin-less upgrades one after another; how many got 101. */
+  async function nativeUpgrades(t: LocalTunnel, count: number): Promise<number> {
+    let switched = 0;
+    for (let i = 0; i < count; i++) {
+      const s = await new TunnelClient(t).raw();
+      s.write(nativeUpgrade(t.port));
+      const answer = await readAll(s, (text) => text.includes('\r\n\r\n'));
+      if (/^HTTP\/1\.1 101 /.test(answer)) switched++;
+      s.destroy();
+    }
+    return switched;
+  }
+
+  it('300 cookie-less upgrades in a row: only the hand-off’s allowance gets through', async () => {
+    const t = await tunnelTo(sim, { pathPrefix: '/agent/' });
+    try {
+      t.admitViewer();
+      const reached = sim.stats().byPath['/agent/ws'] ?? 0;
+      const switched = await nativeUpgrades(t, 300);
+      expect(switched).toBe(VIEWER_SOCKETS);
+      expect(VIEWER_SOCKETS).toBeLessThan(300);
+      expect(sim.stats().byPath['/agent/ws']).toBe(reached + VIEWER_SOCKETS);
+      // The next hand-off opens a new allowance.
+      t.admitViewer({ sockets: 2 });
+      expect(await nativeUpgrades(t, 5)).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('no hand-off, or its window over: none gets through; with a foreign Origin or none at all, never', async () => {
+    const t = await tunnelTo(sim, { pathPrefix: '/agent/' });
+    try {
+      const reached = sim.stats().byPath['/agent/ws'] ?? 0;
+      expect(await nativeUpgrades(t, 3)).toBe(0);
+      t.admitViewer({ windowMs: 1 });
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await nativeUpgrades(t, 3)).toBe(0);
+      expect(sim.stats().byPath['/agent/ws'] ?? 0).toBe(reached);
+      // A page's upgrade (it has an Origin) is not the viewer's, even within the window.
+      t.admitViewer();
+      const anon = new TunnelClient(t);
+      await expect(anon.channel('echo', { origin: 'https://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
+      expect((await anon.get('/')).status).toBe(403);
+      // A foreign Host spends nothing of the allowance.
+      const s = await anon.raw();
+      s.write(nativeUpgrade(t.port).replace(`127.0.0.1:${t.port}`, `rebind.example:${t.port}`));
+      expect(await readAll(s)).toMatch(/^HTTP\/1\.1 421 /);
+      expect(await nativeUpgrades(t, VIEWER_SOCKETS + 1)).toBe(VIEWER_SOCKETS);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -50,13 +50,6 @@ export interface LocalTunnelOptions {
   upstreamResponseTimeoutMs?: number;
   /** Sockets that have not presented the session cookie yet; beyond this, the oldest of them is dropped. Default 64. */
   maxUnauthenticatedSockets?: number;
-  /**
-   * Admit WebSocket upgrades that carry NO Origin header without the session cookie (Host is
-   * still checked): for DCV Viewer, a native client that cannot present the cookie. Browsers
-   * always send Origin on upgrades, so web pages still cannot get in; any local program can.
-   * Off by default; only for tunnels opened for a `.dcv` file.
-   */
-  admitNativeClients?: boolean;
 }
 
 export interface SocketEvent {
@@ -94,6 +87,14 @@ interface ClientState {
 }
 
 const STATS_INTERVAL_MS = 250;
+/**
+ * DCV Viewer's sockets per hand-off: /auth, the main connection and one per channel (display,
+ * input, clipboard, audio, file storage, and the native client's printer, smartcard, webcam,
+ * USB…), with room for a retry or two.
+ */
+export const VIEWER_SOCKETS = 16;
+/** How long after a hand-off DCV Viewer may open them: it starts, reads the file, connects. */
+export const VIEWER_WINDOW_MS = 2 * 60_000;
 
 export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   readonly port: number;
@@ -122,6 +123,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private lastError: TunnelStats['lastError'] = null;
   private lastStatsKey = '';
   private closing?: Promise<void>;
+  /** Cookie-less upgrades DCV Viewer may still open, and until when (ms since the epoch). */
+  private viewer = { sockets: 0, until: 0 };
 
   private constructor(
     private readonly opts: LocalTunnelOptions,
@@ -194,6 +197,17 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   /** A one-time URL that signs the window in and lands on the desktop's entry page. */
   createLaunchUrl(): string {
     return `${this.origin}${LAUNCH_PATH_PREFIX}${this.gate.createLaunchToken()}`;
+  }
+
+  /**
+   * DCV Viewer is being handed a .dcv file for this tunnel. It cannot present the session
+   * cookie, so for `windowMs` WebSocket upgrades that carry NO Origin header are let in without
+   * it (Host still checked), `sockets` of them at most; then that admission is closed again.
+   * Browsers always send Origin on upgrades, so web pages never get in this way; any program on
+   * this machine could, within that window and count (a later hand-off opens a new one).
+   */
+  admitViewer(allowance: { sockets?: number; windowMs?: number } = {}): void {
+    this.viewer = { sockets: allowance.sockets ?? VIEWER_SOCKETS, until: Date.now() + (allowance.windowMs ?? VIEWER_WINDOW_MS) };
   }
 
   stats(): TunnelStats {
@@ -348,7 +362,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
 
   private onUpgrade(req: IncomingMessage, socket: TLSSocket, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const native = this.opts.admitNativeClients === true && req.headers.origin === undefined;
+    const native = req.headers.origin === undefined && this.gate.hostAllowed(req.headers.host) && this.takeViewerSocket();
     const admitted = this.admit(req, native);
     if (admitted.kind === 'launch') return void socket.end(rawResponse(refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.')));
     if (admitted.kind === 'refuse') return void socket.end(rawResponse(admitted.answer));
@@ -380,6 +394,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       head,
       admitted.upstreamPath,
     );
+  }
+
+  /** One of DCV Viewer's cookie-less upgrades, while the last hand-off's allowance lasts. */
+  private takeViewerSocket(): boolean {
+    if (this.viewer.sockets <= 0 || Date.now() >= this.viewer.until) return false;
+    this.viewer.sockets--;
+    return true;
   }
 
   private async dialUpstream(): Promise<DialResult> {
