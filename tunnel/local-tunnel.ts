@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { AccessGate, LAUNCH_PATH_PREFIX } from './access';
@@ -48,7 +49,10 @@ export interface LocalTunnelOptions {
   handshakeTimeoutMs?: number;
   /** From a request fully sent upstream to its answer's head; beyond it the page gets 504 UPSTREAM_TIMEOUT. Default 60 000. */
   upstreamResponseTimeoutMs?: number;
-  /** Sockets that have not presented the session cookie yet; beyond this, the oldest of them is dropped. Default 64. */
+  /**
+   * Connections that have not presented the session cookie yet, counted from accept on; a new
+   * one beyond this drops one of them (the oldest that never sent a byte, else the oldest). Default 64.
+   */
   maxUnauthenticatedSockets?: number;
 }
 
@@ -107,8 +111,10 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   readonly certPem: string;
 
   private readonly clients = new Map<TLSSocket, ClientState>();
-  /** Connections that have not signed in yet, oldest first. */
-  private readonly unauthenticated = new Set<TLSSocket>();
+  /** TCP connections that have not signed in yet, from accept on, by their last step (accept, TLS handshake done), oldest first. */
+  private readonly unauthenticated = new Map<Socket, { peer: string; secured: boolean }>();
+  /** The same, by peer address: how a TLS socket finds its TCP connection. */
+  private readonly unauthenticatedByPeer = new Map<string, Socket>();
   private readonly upstreamSockets = new Set<TLSSocket>();
   private readonly pool: UpstreamPool;
   private readonly raw: RawUpstreamPool;
@@ -228,6 +234,17 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     };
   }
 
+  /**
+   * Connections open right now as Node's listener counts them (from accept to 'close'), and how
+   * many of those have not signed in: for checks of the cap.
+   */
+  async connectionCount(): Promise<{ open: number; unauthenticated: number }> {
+    const open = await new Promise<number>((resolve) => this.server.getConnections((_e, n) => resolve(n ?? 0)));
+    let signedIn = 0;
+    for (const state of this.clients.values()) if (state.authenticated) signedIn++;
+    return { open, unauthenticated: open - signedIn };
+  }
+
   /** Upstream sockets open right now (pooled HTTP and WebSocket): for leak checks. */
   upstreamSocketCount(): number {
     return this.upstreamSockets.size;
@@ -257,6 +274,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
 
   private wire(): void {
     const s = this.server;
+    s.on('connection', (socket: Socket) => this.onAccept(socket));
     s.on('secureConnection', (socket: TLSSocket) => this.onClient(socket));
     s.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, false));
     s.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, true));
@@ -266,17 +284,62 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     s.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => onClientError(e, socket as TLSSocket));
   }
 
+  /**
+   * Every TCP connection counts against the cap from accept on, before its TLS handshake: a
+   * flood of connections that never handshake (or never send a request) holds at most the cap,
+   * and what the listener can still take stays for the window's connections, which leave the
+   * count with their first request. Over the cap, one is dropped at once (it leaves the count
+   * as it is destroyed, not at its 'close'): the one stalled longest where a browser never
+   * stalls — no byte since its accept (a browser sends its ClientHello at once), or no request
+   * since its handshake — and only when every one is in the middle of a handshake, the oldest.
+   */
+  private onAccept(socket: Socket): void {
+    if (this.closing) return void socket.destroy();
+    if (this.unauthenticated.size >= (this.opts.maxUnauthenticatedSockets ?? 64)) this.dropOneUnauthenticated();
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.unauthenticated.set(socket, { peer, secured: false });
+    this.unauthenticatedByPeer.set(peer, socket);
+    socket.once('close', () => this.forgetUnauthenticated(socket));
+  }
+
+  private dropOneUnauthenticated(): void {
+    let victim: Socket | undefined;
+    for (const [s, { secured }] of this.unauthenticated) {
+      victim ??= s;
+      if (secured || s.bytesRead === 0) {
+        victim = s;
+        break;
+      }
+    }
+    if (!victim) return;
+    this.forgetUnauthenticated(victim);
+    victim.destroy();
+  }
+
+  private forgetUnauthenticated(socket: Socket): void {
+    const entry = this.unauthenticated.get(socket);
+    if (!entry) return;
+    this.unauthenticated.delete(socket);
+    if (this.unauthenticatedByPeer.get(entry.peer) === socket) this.unauthenticatedByPeer.delete(entry.peer);
+  }
+
+  private tcpOf(socket: TLSSocket): Socket | undefined {
+    return this.unauthenticatedByPeer.get(`${socket.remoteAddress}:${socket.remotePort}`);
+  }
+
   private onClient(socket: TLSSocket): void {
     if (this.closing) return void socket.destroy();
-    // Over the cap, drop the oldest connection that has not signed in: a flood cannot lock the
-    // window out, since its fresh connection signs in with its first request.
-    if (this.unauthenticated.size >= (this.opts.maxUnauthenticatedSockets ?? 64)) this.unauthenticated.values().next().value?.destroy();
-    this.unauthenticated.add(socket);
+    // Its handshake is done: it goes to the back of the line, as of now.
+    const tcp = this.tcpOf(socket);
+    const entry = tcp && this.unauthenticated.get(tcp);
+    if (tcp && entry) {
+      this.unauthenticated.delete(tcp);
+      this.unauthenticated.set(tcp, { ...entry, secured: true });
+    }
     this.totalSockets++;
     const state: ClientState = { authenticated: false };
     this.clients.set(socket, state);
     socket.once('close', () => {
-      this.unauthenticated.delete(socket);
       this.closedBytesUp += socket.bytesRead;
       this.closedBytesDown += socket.bytesWritten;
       this.clients.delete(socket);
@@ -287,8 +350,11 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private authenticate(socket: TLSSocket, kind: SocketEvent['kind'], path: string): void {
     const state = this.clients.get(socket);
     if (!state) return;
-    state.authenticated = true;
-    this.unauthenticated.delete(socket);
+    if (!state.authenticated) {
+      state.authenticated = true;
+      const tcp = this.tcpOf(socket);
+      if (tcp) this.forgetUnauthenticated(tcp);
+    }
     if (kind === 'websocket') return; // opened when the upstream says 101
     if (!state.channel) this.openChannel(state, { kind, path });
   }
