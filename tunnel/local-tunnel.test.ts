@@ -601,6 +601,12 @@ describe('one cookie jar for every tunnel', () => {
     server.on('upgrade', (req, socket) => {
       seen.push({ method: 'UPGRADE', path: req.url ?? '', cookie: req.headers.cookie ?? '' });
       const setCookie = new URL(req.url ?? '/', 'https://x').searchParams.getAll('set');
+      if (req.url?.startsWith('/refuse')) {
+        // A refusal with a chunked body, the connection kept open as a keep-alive server would.
+        return void socket.write(
+          `HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n${setCookie.map((c) => `Set-Cookie: ${c}\r\n`).join('')}\r\n` + '4\r\nrefu\r\n4\r\nsed\n\r\n0\r\n\r\n',
+        );
+      }
       socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${setCookie.map((c) => `Set-Cookie: ${c}\r\n`).join('')}Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n`);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -688,6 +694,21 @@ describe('one cookie jar for every tunnel', () => {
     expect(jar.get(`dcvl_session_${a.tunnel.port}`)).toBe(a.client.cookie.split('=')[1]);
     // Still signed in.
     expect((await a.client.get('/look')).status).toBe(200);
+  });
+
+  it('an upgrade the server refuses: its whole answer relayed with the cookies tagged, then the connection closes', async () => {
+    const s = await a.client.raw();
+    s.write(
+      `GET /refuse?set=${encodeURIComponent(`dcvl_session_${a.tunnel.port}=evil`)} HTTP/1.1\r\nHost: 127.0.0.1:${a.tunnel.port}\r\nOrigin: ${a.tunnel.origin}\r\nCookie: ${a.client.cookie}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    const answer = await readAll(s);
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(head).toMatch(/\r\nSet-Cookie: dcvl_t[0-9a-f]{12}_dcvl_session_\d+=evil; HttpOnly\r\n/i);
+    expect(head).toMatch(/\r\nConnection: close$/);
+    expect(head).not.toMatch(/Transfer-Encoding/i);
+    expect(body).toBe('refused\n');
   });
 
   it('refuses state-changing requests and embedded loads from another origin with 403; navigations and its own page pass', async () => {

@@ -51,7 +51,7 @@ export interface LocalTunnelOptions {
   upstreamResponseTimeoutMs?: number;
   /**
    * Connections that have not presented the session cookie yet, counted from accept on; a new
-   * one beyond this drops one of them (the oldest that never sent a byte, else the oldest). Default 64.
+   * one beyond this drops one of them (see onAccept). Default 64.
    */
   maxUnauthenticatedSockets?: number;
 }
