@@ -121,3 +121,32 @@ describe('AccessGate Host and Origin', () => {
     expect(gate().g.originAllowed(undefined)).toBe(false);
   });
 });
+
+describe('AccessGate requests from another origin', () => {
+  const own = 'https://127.0.0.1:8443';
+  const other = 'https://127.0.0.1:8444';
+  it.each([
+    // [method, headers, refused]
+    ['POST', { origin: own, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, false],
+    ['POST', { origin: 'https://localhost:8443' }, false],
+    ['POST', {}, false], // not a browser: a browser always says
+    ['POST', { origin: other }, true],
+    ['POST', { origin: 'null' }, true],
+    ['POST', { 'sec-fetch-site': 'same-site' }, true],
+    ['POST', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, true], // a form posted from elsewhere
+    ['PATCH', { origin: own, 'sec-fetch-site': 'same-site' }, true],
+    ['DELETE', { 'sec-fetch-site': 'none' }, false],
+    ['GET', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'navigate' }, false], // the launcher opening a tab
+    ['GET', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, false],
+    ['GET', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }, false],
+    ['GET', { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'no-cors' }, false],
+    ['GET', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' }, true], // <img>, <script>
+    ['GET', { 'sec-fetch-site': 'SAME-SITE', 'sec-fetch-mode': 'cors' }, true],
+    ['GET', { origin: other }, true], // a CORS read from a browser without Sec-Fetch
+    ['HEAD', { origin: other, 'sec-fetch-mode': 'cors' }, true],
+    ['OPTIONS', { origin: other, 'sec-fetch-mode': 'cors' }, true], // a preflight
+    ['GET', {}, false],
+  ] as Array<[string, Record<string, string>, boolean]>)('%s %j refused: %s', (method, headers, refused) => {
+    expect(gate().g.crossOriginRefusal(method, headers) !== undefined).toBe(refused);
+  });
+});

@@ -4,6 +4,8 @@
  * The launcher hands that window a one-time launch URL; visiting it trades the token for a
  * session cookie. Everything else needs the cookie, the right Host (against DNS rebinding)
  * and, for WebSockets, our own Origin (cookies ride along on cross-site WebSocket upgrades).
+ * Every page on 127.0.0.1 (any port) is "same-site" to us and its requests carry our cookie,
+ * SameSite=Strict or not: what the browser says about a request's origin decides the rest.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -88,6 +90,35 @@ export class AccessGate {
   originAllowed(origin: string | undefined): boolean {
     return origin !== undefined && this.allowedOrigins.has(origin.toLowerCase());
   }
+
+  /**
+   * Why a request from another origin is refused, or undefined when it may go on. Browsers say
+   * where a request comes from: Origin (on every request but a GET or HEAD of a plain page or
+   * resource) and Sec-Fetch-Site/-Mode (current Chromium, Firefox, Safari).
+   *  - A method that may change something (not GET, HEAD, OPTIONS) only from our own origin.
+   *  - GET, HEAD and OPTIONS from elsewhere only as a navigation (a link, the launcher opening a
+   *    tab or a redirect): another page may not load or read ours with our cookie
+   *    (an <img>/<script>, fetch, a CORS preflight).
+   * A request that says nothing (no Origin, no Sec-Fetch-Site) is not from a web page: a
+   * browser would have said, and non-browser programs were never held off by Origin.
+   */
+  crossOriginRefusal(method: string | undefined, headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+    const origin = headerValue(headers.origin);
+    const site = headerValue(headers['sec-fetch-site'])?.toLowerCase();
+    const foreignOrigin = origin !== undefined && !this.originAllowed(origin);
+    const foreignSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+    if (!foreignOrigin && !foreignSite) return undefined;
+    const from = foreignOrigin ? `origin ${origin}` : `a ${site} page`;
+    if (!SAFE_METHODS.has(method ?? '')) return `A ${method} request from ${from} was refused: only the desktop's own page may change something.`;
+    if (headerValue(headers['sec-fetch-mode'])?.toLowerCase() !== 'navigate') return `A request from ${from} was refused: another page may not load this one's resources.`;
+    return undefined;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function digest(value: string): Buffer {

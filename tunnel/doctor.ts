@@ -83,7 +83,7 @@ export async function diagnose(input: DiagnoseInput, options: DiagnoseOptions = 
     origin: input.origin,
     localOrigin: 'https://127.0.0.1:0',
     localOrigins: [],
-    sessionCookieName: 'dcv_doctor',
+    cookieTag: 'dcvl_doctor_',
   });
   const query = input.authToken ? `?authToken=${encodeURIComponent(input.authToken)}` : '';
   const pagePath = upstreamPath(webUrlPath + query, pathPrefix);

@@ -1,7 +1,8 @@
 /**
  * WebSocket upgrades: a fresh verified connection per socket, the request head rewritten like
- * HTTP's, the upstream's answer head rewritten (Location, Set-Cookie, HSTS) and relayed
- * whatever it is, then raw bytes pumped both ways. No frame is ever parsed.
+ * HTTP's, the upstream's answer head rewritten (Location, Set-Cookie, HSTS). A 101 is relayed and
+ * then raw bytes are pumped both ways (no frame is ever parsed); any other answer is relayed as
+ * the connection's last.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,11 +10,12 @@ import type { TLSSocket } from 'node:tls';
 import { TunnelError } from './errors';
 import { asPlainText, rawResponse, upstreamErrorAnswer } from './error-page';
 import { toTunnelError } from './forward-http';
-import { pump } from './pump';
+import { MAX_BUFFERED, pump } from './pump';
 import { rewriteRequestHeaders, rewriteResponseHeaders, type RewriteContext } from './rewrite';
 import { watchFirstServerMessage } from './first-message';
 import type { SetupServerMessage } from './session-manager/dcv-messages';
 import type { DialResult } from './types';
+import { ResponseReader } from './upstream-http';
 
 export interface UpgradeForwarder {
   rewrite: RewriteContext;
@@ -92,20 +94,18 @@ function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, 
     const parsed = parseResponseHead(buffered.subarray(0, end).toString('latin1'));
     if (!parsed) return void finish(new TunnelError('UPSTREAM_RESET', 'the upstream answered the upgrade with something that is not HTTP/1.1'));
     if (clientGone()) return void upstream.destroy();
-    const switching = parsed.status === 101;
-    const out = rewriteResponseHeaders(parsed.headers, fw.rewrite, { upgrade: switching });
-    // A refusal is relayed as the last answer on this connection: the page will not reuse it.
-    if (!switching) out.push('Connection', 'close');
+    if (parsed.status !== 101) return relayRefusal(fw, client, upstream, buffered);
+    const out = rewriteResponseHeaders(parsed.headers, fw.rewrite, { upgrade: true });
     const lines = [parsed.statusLine];
     for (let i = 0; i < out.length; i += 2) lines.push(`${out[i]}: ${out[i + 1]}`);
     client.write(lines.join('\r\n') + '\r\n\r\n');
     const rest = buffered.subarray(end + HEAD_END.length);
     if (rest.length > 0) client.write(rest);
-    if (switching && fw.onFirstServerMessage && /(^|\/)ws$/.test(upstreamPath.split('?')[0])) {
+    if (fw.onFirstServerMessage && /(^|\/)ws$/.test(upstreamPath.split('?')[0])) {
       const listener = fw.onFirstServerMessage;
       watchFirstServerMessage(upstream, rest, (m) => m && listener(m));
     }
-    splice(fw, client, upstream, switching);
+    splice(fw, client, upstream);
   };
   upstream.on('data', onData);
   upstream.setTimeout(timeoutMs, () => finish(new TunnelError('UPSTREAM_TIMEOUT', `the upstream did not answer the WebSocket upgrade within ${Math.round(timeoutMs / 1000)} s`)));
@@ -115,14 +115,64 @@ function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, 
   });
 }
 
+/**
+ * Anything but 101 is the last answer on this connection. It is read as HTTP (its body framed
+ * by the upstream's Content-Length or chunks), relayed, and then both sockets close: never a
+ * pipe, since the page's next bytes would reach the upstream without the path prefix and Host
+ * rewrite (through a path router: another agent).
+ */
+function relayRefusal(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, received: Buffer): void {
+  // The page's socket stays paused (nothing it sends is read): destroyed once the answer is out.
+  const close = (): void => {
+    upstream.destroy();
+    client.end(() => client.destroy());
+  };
+  const resume = (): void => void upstream.resume();
+  const reader = new ResponseReader(false, {
+    head: (h) => {
+      const out = rewriteResponseHeaders(h.rawHeaders, fw.rewrite);
+      // No Transfer-Encoding or Content-Length promise to keep beyond what arrives: the close ends the body.
+      const lines = [`HTTP/1.1 ${h.status} ${h.reason}`];
+      for (let i = 0; i < out.length; i += 2) lines.push(`${out[i]}: ${out[i + 1]}`);
+      lines.push('Connection: close');
+      client.write(lines.join('\r\n') + '\r\n\r\n');
+    },
+    body: (chunk) => {
+      client.write(chunk);
+      if (client.writableLength > MAX_BUFFERED) {
+        upstream.pause();
+        client.once('drain', resume);
+      }
+    },
+    end: close,
+  });
+  const push = (chunk: Buffer): void => {
+    try {
+      reader.push(chunk);
+    } catch {
+      // A body we cannot frame: what was relayed stays, the connection ends.
+      close();
+    }
+  };
+  client.once('close', () => upstream.destroy());
+  upstream.on('data', push);
+  upstream.once('end', () => {
+    reader.eof();
+    close();
+  });
+  upstream.once('close', close);
+  push(received);
+  if (!reader.done) upstream.resume();
+}
+
 /** From here on the two sockets are one pipe; either side closing ends both. */
-function splice(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, websocket: boolean): void {
-  if (websocket) fw.onOpen();
+function splice(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket): void {
+  fw.onOpen();
   let closed = 0;
   const onClose = (): void => {
     client.destroy();
     upstream.destroy();
-    if (++closed === 2 && websocket) fw.onClose();
+    if (++closed === 2) fw.onClose();
   };
   client.once('close', onClose);
   upstream.once('close', onClose);

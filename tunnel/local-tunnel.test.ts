@@ -12,7 +12,7 @@ import { makeSelfSignedCert } from '../test/sim/cert';
 import { startSimulator, type Simulator } from '../test/sim/simulator';
 import { TunnelClient, eventually, readAll, removeTestCertDirs, testCertDir, tunnelTo } from '../test/tunnel/helpers';
 import type { TunnelError } from './errors';
-import { LocalTunnel, type LocalTunnelOptions } from './local-tunnel';
+import { LocalTunnel, VIEWER_SOCKETS, type LocalTunnelOptions } from './local-tunnel';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -109,16 +109,19 @@ describe('access control', () => {
     await ok.close();
   });
 
-  it('strips its own cookie, forwards the page’s cookies, and rewrites Host, Origin and Referer', async () => {
+  it('forwards only the cookies its desktop set, and rewrites Host, Origin and Referer', async () => {
     const c = new TunnelClient(tunnel);
     await c.signIn();
+    const page = await c.get('/');
+    const [stored] = page.headers['set-cookie']![0].split(';');
+    expect(stored).toMatch(/^dcvl_t[0-9a-f]{12}_dcvsim=1$/);
     const res = await c.get('/echo-headers', {
-      Cookie: `a=1; ${c.cookie}; b=2`,
+      Cookie: `a=1; ${c.cookie}; ${stored}; b=2`,
       Origin: tunnel.origin,
       Referer: `${tunnel.origin}/page?x=1`,
     });
     const seen = JSON.parse(res.text) as Record<string, string>;
-    expect(seen.cookie).toBe('a=1; b=2');
+    expect(seen.cookie).toBe('dcvsim=1');
     expect(seen.host).toBe(`127.0.0.1:${sim.port}`);
     expect(seen.origin).toBe(`https://127.0.0.1:${sim.port}`);
     expect(seen.referer).toBe(`https://127.0.0.1:${sim.port}/agent/page?x=1`);
@@ -166,9 +169,10 @@ describe('access control', () => {
     }
   });
 
-  it('admitNativeClients: an upgrade without Origin needs no cookie; with a foreign Origin it is still refused', async () => {
-    const native = await tunnelTo(sim, { pathPrefix: '/agent/', admitNativeClients: true });
+  it('after a hand-off to DCV Viewer, an upgrade without Origin needs no cookie; with a foreign Origin it is still refused', async () => {
+    const native = await tunnelTo(sim, { pathPrefix: '/agent/' });
     try {
+      native.admitViewer();
       const anon = new TunnelClient(native);
       const reached = sim.stats().byPath['/agent/ws'] ?? 0;
       const s = await anon.raw();
@@ -185,10 +189,69 @@ describe('access control', () => {
     } finally {
       await native.close();
     }
-    // Off by default.
+    // No hand-off, no admission.
     const s = await new TunnelClient(tunnel).raw();
     s.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${tunnel.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
     expect(await readAll(s)).toMatch(/^HTTP\/1\.1 403 /);
+  });
+});
+
+describe('DCV Viewer admission', () => {
+  const nativeUpgrade = (port: number) =>
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: dcv\r\n\r\n';
+  /** Sends `count` cookie-less, Origin-less upgrades one after another; how many got 101. */
+  async function nativeUpgrades(t: LocalTunnel, count: number): Promise<number> {
+    let switched = 0;
+    for (let i = 0; i < count; i++) {
+      const s = await new TunnelClient(t).raw();
+      s.write(nativeUpgrade(t.port));
+      const answer = await readAll(s, (text) => text.includes('\r\n\r\n'));
+      if (/^HTTP\/1\.1 101 /.test(answer)) switched++;
+      s.destroy();
+    }
+    return switched;
+  }
+
+  it('300 cookie-less upgrades in a row: only the hand-off’s allowance gets through', async () => {
+    const t = await tunnelTo(sim, { pathPrefix: '/agent/' });
+    try {
+      t.admitViewer();
+      const reached = sim.stats().byPath['/agent/ws'] ?? 0;
+      const switched = await nativeUpgrades(t, 300);
+      expect(switched).toBe(VIEWER_SOCKETS);
+      expect(VIEWER_SOCKETS).toBeLessThan(300);
+      expect(sim.stats().byPath['/agent/ws']).toBe(reached + VIEWER_SOCKETS);
+      // The next hand-off opens a new allowance.
+      t.admitViewer({ sockets: 2 });
+      expect(await nativeUpgrades(t, 5)).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('no hand-off, or its window over: none gets through; with a foreign Origin or none at all, never', async () => {
+    const t = await tunnelTo(sim, { pathPrefix: '/agent/' });
+    try {
+      const reached = sim.stats().byPath['/agent/ws'] ?? 0;
+      expect(await nativeUpgrades(t, 3)).toBe(0);
+      t.admitViewer({ windowMs: 1 });
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await nativeUpgrades(t, 3)).toBe(0);
+      expect(sim.stats().byPath['/agent/ws'] ?? 0).toBe(reached);
+      // A page's upgrade (it has an Origin) is not the viewer's, even within the window.
+      t.admitViewer();
+      const anon = new TunnelClient(t);
+      await expect(anon.channel('echo', { origin: 'https://evil.example' })).rejects.toMatchObject({ statusCode: 403 });
+      expect((await anon.get('/')).status).toBe(403);
+      // A foreign Host spends nothing of the allowance.
+      const s = await anon.raw();
+      s.write(nativeUpgrade(t.port).replace(`127.0.0.1:${t.port}`, `rebind.example:${t.port}`));
+      expect(await readAll(s)).toMatch(/^HTTP\/1\.1 421 /);
+      expect(await nativeUpgrades(t, VIEWER_SOCKETS + 1)).toBe(VIEWER_SOCKETS);
+    } finally {
+      await t.close();
+    }
   });
 });
 
@@ -204,13 +267,13 @@ describe('HTTP forwarding through a path prefix', () => {
   });
   afterAll(() => tunnel.close());
 
-  it('serves the page with HSTS removed, X-Frame-Options kept, cookie path mapped to the local root', async () => {
+  it('serves the page with HSTS removed, X-Frame-Options kept, its cookie under the tunnel’s tag with the path mapped to the local root', async () => {
     const res = await c.get('/');
     expect(res.status).toBe(200);
     expect(res.text).toContain('agent-A');
     expect(res.headers['strict-transport-security']).toBeUndefined();
     expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(res.headers['set-cookie']).toEqual(['dcvsim=1; Path=/; Secure; HttpOnly']);
+    expect(res.headers['set-cookie']![0]).toMatch(/^dcvl_t[0-9a-f]{12}_dcvsim=1; Path=\/; Secure; HttpOnly$/);
     const js = await c.get('/client.js');
     expect(js.status).toBe(200);
   });
@@ -309,7 +372,7 @@ describe('entry page under a web-url-path', () => {
       expect((await c.signIn()).headers.location).toBe('/dcv/#s-2');
       const page = await c.get('/dcv/');
       expect(page.status).toBe(200);
-      expect(page.headers['set-cookie']).toEqual(['dcvsim=1; Path=/dcv/; Secure; HttpOnly']);
+      expect(page.headers['set-cookie']![0]).toMatch(/^dcvl_t[0-9a-f]{12}_dcvsim=1; Path=\/dcv\/; Secure; HttpOnly$/);
     } finally {
       await tunnel.close();
       await dcvSim.close();
@@ -513,5 +576,170 @@ describe('failures', () => {
     expect(tunnel.stats().activeSockets).toBe(0);
     await eventually(() => tunnel.upstreamSocketCount() === 0, 'upstream sockets closed');
     await expect(c.get('/')).rejects.toThrow();
+  });
+});
+
+/**
+ * Every tunnel, the browser-mode host, and any page on 127.0.0.1 share one cookie jar (cookies
+ * ignore ports). A desktop server sees only the cookies it set through its own tunnel; it cannot
+ * set the launcher's; other origins cannot act with the page's cookie (issue 12, item 1).
+ */
+describe('one cookie jar for every tunnel', () => {
+  const pem = makeSelfSignedCert({ cn: 'jar' });
+  /** A server that answers with the Set-Cookie lines it is asked for, and tells which cookies it saw. */
+  async function cookieServer(name: string) {
+    const { createServer } = await import('node:https');
+    const seen: Array<{ method: string; path: string; cookie: string }> = [];
+    const server = createServer({ key: pem.key, cert: pem.cert }, (req, res) => {
+      seen.push({ method: req.method ?? '', path: req.url ?? '', cookie: req.headers.cookie ?? '' });
+      const url = new URL(req.url ?? '/', 'https://x');
+      const setCookie = url.searchParams.getAll('set');
+      res.writeHead(200, { 'Content-Type': 'text/plain', ...(setCookie.length ? { 'Set-Cookie': setCookie } : {}) });
+      res.end(`${name} saw: ${req.headers.cookie ?? ''}`);
+    });
+    // An upgrade answered 101 with a Set-Cookie of its own, then closed.
+    server.on('upgrade', (req, socket) => {
+      seen.push({ method: 'UPGRADE', path: req.url ?? '', cookie: req.headers.cookie ?? '' });
+      const setCookie = new URL(req.url ?? '/', 'https://x').searchParams.getAll('set');
+      if (req.url?.startsWith('/refuse')) {
+        // A refusal with a chunked body, the connection kept open as a keep-alive server would.
+        return void socket.write(
+          `HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n${setCookie.map((c) => `Set-Cookie: ${c}\r\n`).join('')}\r\n` + '4\r\nrefu\r\n4\r\nsed\n\r\n0\r\n\r\n',
+        );
+      }
+      socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${setCookie.map((c) => `Set-Cookie: ${c}\r\n`).join('')}Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n`);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const { fingerprintOf } = await import('../test/sim/cert');
+    const tunnel = await LocalTunnel.start({
+      upstream: { host: '127.0.0.1', port, pathPrefix: '/' },
+      route: 'DIRECT',
+      trust: { kind: 'pin', fingerprints: [fingerprintOf(pem.cert)] },
+      certDir: testCertDir(),
+    });
+    const client = new TunnelClient(tunnel);
+    await client.signIn();
+    return {
+      seen,
+      tunnel,
+      client,
+      close: async () => {
+        await tunnel.close();
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  }
+  let a: Awaited<ReturnType<typeof cookieServer>>;
+  let b: Awaited<ReturnType<typeof cookieServer>>;
+  /** What the browser's one jar for 127.0.0.1 holds: name → value. */
+  const jar = new Map<string, string>();
+  const jarHeader = () => [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+  const keep = (setCookies: string[] | undefined) => {
+    for (const line of setCookies ?? []) {
+      const pair = line.split(';')[0];
+      const eq = pair.indexOf('=');
+      jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return (setCookies ?? []).map((l) => l.split('=')[0].trim());
+  };
+  beforeAll(async () => {
+    [a, b] = await Promise.all([cookieServer('server-A'), cookieServer('server-B')]);
+    for (const c of [a.client, b.client]) keep([c.cookie]);
+    // The browser-mode host's session lives in the same jar.
+    jar.set('dcvl_session_1', 'launcher-host-session');
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+  const pageRequest = (s: typeof a, path: string, opts: { method?: string; headers?: Record<string, string> } = {}) =>
+    s.client.request(path, { method: opts.method, headers: { Cookie: jarHeader(), ...opts.headers } });
+
+  it('a server sees only the cookies it set through its own tunnel, never the launcher’s or another server’s', async () => {
+    const fromB = await pageRequest(b, `/page?set=${encodeURIComponent('secretB=b-value; Path=/')}`);
+    expect(fromB.status).toBe(200);
+    keep(fromB.headers['set-cookie']);
+    const fromA = await pageRequest(a, `/page?set=${encodeURIComponent('ownA=a-value; Path=/; Domain=127.0.0.1')}`);
+    keep(fromA.headers['set-cookie']);
+    // What a page of B could also have put in the jar by script.
+    jar.set('secretB2', 'b-value-2');
+
+    await pageRequest(a, '/look');
+    const seenByA = a.seen.at(-1)!.cookie;
+    expect(seenByA).toBe('ownA=a-value');
+    expect(seenByA).not.toContain('dcvl_session');
+    expect(seenByA).not.toContain('b-value');
+    await pageRequest(b, '/look');
+    expect(b.seen.at(-1)!.cookie).toBe('secretB=b-value');
+  });
+
+  it('a server cannot set or overwrite the launcher’s session cookies, over HTTP or on a 101', async () => {
+    const names = [`dcvl_session_${a.tunnel.port}`, `dcvl_session_${b.tunnel.port}`, 'dcvl_session_1', ' dcvl_session_1'];
+    const query = names.map((n) => `set=${encodeURIComponent(`${n}=evil; Path=/`)}`).join('&');
+    const http = await pageRequest(a, `/page?${query}`);
+    const set = keep(http.headers['set-cookie']);
+    expect(set).toHaveLength(names.length);
+    const s = await a.client.raw();
+    s.write(
+      `GET /ws?${query} HTTP/1.1\r\nHost: 127.0.0.1:${a.tunnel.port}\r\nOrigin: ${a.tunnel.origin}\r\nCookie: ${a.client.cookie}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    const upgraded = await readAll(s);
+    expect(upgraded).toMatch(/^HTTP\/1\.1 101 /);
+    const onUpgrade = [...upgraded.matchAll(/^Set-Cookie: ([^=\r]*)=/gim)].map((m) => m[1]);
+    expect(onUpgrade).toHaveLength(names.length);
+    for (const name of [...set, ...onUpgrade]) expect(name.trim()).not.toMatch(/^dcvl_session_/);
+    expect(jar.get(`dcvl_session_${a.tunnel.port}`)).toBe(a.client.cookie.split('=')[1]);
+    // Still signed in.
+    expect((await a.client.get('/look')).status).toBe(200);
+  });
+
+  it('an upgrade the server refuses: its whole answer relayed with the cookies tagged, then the connection closes', async () => {
+    const s = await a.client.raw();
+    s.write(
+      `GET /refuse?set=${encodeURIComponent(`dcvl_session_${a.tunnel.port}=evil`)} HTTP/1.1\r\nHost: 127.0.0.1:${a.tunnel.port}\r\nOrigin: ${a.tunnel.origin}\r\nCookie: ${a.client.cookie}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    const answer = await readAll(s);
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(head).toMatch(/\r\nSet-Cookie: dcvl_t[0-9a-f]{12}_dcvl_session_\d+=evil; HttpOnly\r\n/i);
+    expect(head).toMatch(/\r\nConnection: close$/);
+    expect(head).not.toMatch(/Transfer-Encoding/i);
+    expect(body).toBe('refused\n');
+  });
+
+  it('refuses state-changing requests and embedded loads from another origin with 403; navigations and its own page pass', async () => {
+    const other = `https://127.0.0.1:${b.tunnel.port}`;
+    const before = a.seen.length;
+    const refused: Array<[string, string, Record<string, string>]> = [
+      ['POST', '/act', { Origin: other, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' }],
+      ['POST', '/act', { Origin: other }],
+      ['POST', '/act', { Origin: 'null', 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' }],
+      ['DELETE', '/act', { 'Sec-Fetch-Site': 'same-site' }],
+      ['PUT', '/act', { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }],
+      ['GET', '/data.json', { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' }],
+      ['GET', '/data.json', { Origin: other, 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' }],
+      ['OPTIONS', '/act', { Origin: other, 'Access-Control-Request-Method': 'POST' }],
+    ];
+    for (const [method, path, headers] of refused) {
+      const res = await pageRequest(a, path, { method, headers: { ...headers, 'Content-Length': '0' } });
+      expect(res.status, `${method} ${JSON.stringify(headers)}`).toBe(403);
+    }
+    expect(a.seen.length).toBe(before);
+    const allowed: Array<[string, string, Record<string, string>]> = [
+      ['POST', '/act', { Origin: a.tunnel.origin, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' }],
+      ['GET', '/', { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' }],
+      ['GET', '/', { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' }],
+      ['GET', '/app.js', { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' }],
+      ['POST', '/act', {}],
+    ];
+    for (const [method, path, headers] of allowed) {
+      const res = await pageRequest(a, path, { method, headers: { ...headers, 'Content-Length': '0' } });
+      expect(res.status, `${method} ${JSON.stringify(headers)}`).toBe(200);
+    }
+    expect(a.seen.length).toBe(before + allowed.length);
   });
 });

@@ -5,9 +5,11 @@
  *   → plain request: forwardHttp over keep-alive pools of dial()ed connections
  *   → upgrade:       forwardUpgrade over a fresh dial() per WebSocket, then raw pipe
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { AccessGate, LAUNCH_PATH_PREFIX } from './access';
@@ -48,15 +50,11 @@ export interface LocalTunnelOptions {
   handshakeTimeoutMs?: number;
   /** From a request fully sent upstream to its answer's head; beyond it the page gets 504 UPSTREAM_TIMEOUT. Default 60 000. */
   upstreamResponseTimeoutMs?: number;
-  /** Sockets that have not presented the session cookie yet; beyond this, the oldest of them is dropped. Default 64. */
-  maxUnauthenticatedSockets?: number;
   /**
-   * Admit WebSocket upgrades that carry NO Origin header without the session cookie (Host is
-   * still checked): for DCV Viewer, a native client that cannot present the cookie. Browsers
-   * always send Origin on upgrades, so web pages still cannot get in; any local program can.
-   * Off by default; only for tunnels opened for a `.dcv` file.
+   * Connections that have not presented the session cookie yet, counted from accept on; a new
+   * one beyond this drops one of them (see onAccept). Default 64.
    */
-  admitNativeClients?: boolean;
+  maxUnauthenticatedSockets?: number;
 }
 
 export interface SocketEvent {
@@ -94,6 +92,14 @@ interface ClientState {
 }
 
 const STATS_INTERVAL_MS = 250;
+/**
+ * DCV Viewer's sockets per hand-off: /auth, the main connection and one per channel (display,
+ * input, clipboard, audio, file storage, and the native client's printer, smartcard, webcam,
+ * USB…), with room for a retry or two.
+ */
+export const VIEWER_SOCKETS = 16;
+/** How long after a hand-off DCV Viewer may open them: it starts, reads the file, connects. */
+export const VIEWER_WINDOW_MS = 2 * 60_000;
 
 export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   readonly port: number;
@@ -106,8 +112,10 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   readonly certPem: string;
 
   private readonly clients = new Map<TLSSocket, ClientState>();
-  /** Connections that have not signed in yet, oldest first. */
-  private readonly unauthenticated = new Set<TLSSocket>();
+  /** TCP connections that have not signed in yet, from accept on, by their last step (accept, TLS handshake done), oldest first. */
+  private readonly unauthenticated = new Map<Socket, { peer: string; secured: boolean }>();
+  /** The same, by peer address: how a TLS socket finds its TCP connection. */
+  private readonly unauthenticatedByPeer = new Map<string, Socket>();
   private readonly upstreamSockets = new Set<TLSSocket>();
   private readonly pool: UpstreamPool;
   private readonly raw: RawUpstreamPool;
@@ -122,6 +130,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private lastError: TunnelStats['lastError'] = null;
   private lastStatsKey = '';
   private closing?: Promise<void>;
+  /** Cookie-less upgrades DCV Viewer may still open, and until when (ms since the epoch). */
+  private viewer = { sockets: 0, until: 0 };
 
   private constructor(
     private readonly opts: LocalTunnelOptions,
@@ -144,7 +154,8 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       origin: opts.origin,
       localOrigin: this.origin,
       localOrigins: gate.allowedOrigins,
-      sessionCookieName: gate.cookieName,
+      // Random per tunnel: a server never sees what another one (or an earlier tunnel on this port) set.
+      cookieTag: `dcvl_t${randomBytes(6).toString('hex')}_`,
     });
     this.pool = new UpstreamPool(() => this.dialUpstream());
     this.raw = new RawUpstreamPool(() => this.dialUpstream());
@@ -195,6 +206,17 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     return `${this.origin}${LAUNCH_PATH_PREFIX}${this.gate.createLaunchToken()}`;
   }
 
+  /**
+   * DCV Viewer is being handed a .dcv file for this tunnel. It cannot present the session
+   * cookie, so for `windowMs` WebSocket upgrades that carry NO Origin header are let in without
+   * it (Host still checked), `sockets` of them at most; then that admission is closed again.
+   * Browsers always send Origin on upgrades, so web pages never get in this way; any program on
+   * this machine could, within that window and count (a later hand-off opens a new one).
+   */
+  admitViewer(allowance: { sockets?: number; windowMs?: number } = {}): void {
+    this.viewer = { sockets: allowance.sockets ?? VIEWER_SOCKETS, until: Date.now() + (allowance.windowMs ?? VIEWER_WINDOW_MS) };
+  }
+
   stats(): TunnelStats {
     let up = this.closedBytesUp;
     let down = this.closedBytesDown;
@@ -211,6 +233,17 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       upstreamConnectMs: median(this.dialMs),
       lastError: this.lastError,
     };
+  }
+
+  /**
+   * Connections open right now as Node's listener counts them (from accept to 'close'), and how
+   * many of those have not signed in: for checks of the cap.
+   */
+  async connectionCount(): Promise<{ open: number; unauthenticated: number }> {
+    const open = await new Promise<number>((resolve) => this.server.getConnections((_e, n) => resolve(n ?? 0)));
+    let signedIn = 0;
+    for (const state of this.clients.values()) if (state.authenticated) signedIn++;
+    return { open, unauthenticated: open - signedIn };
   }
 
   /** Upstream sockets open right now (pooled HTTP and WebSocket): for leak checks. */
@@ -242,6 +275,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
 
   private wire(): void {
     const s = this.server;
+    s.on('connection', (socket: Socket) => this.onAccept(socket));
     s.on('secureConnection', (socket: TLSSocket) => this.onClient(socket));
     s.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, false));
     s.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, true));
@@ -251,17 +285,62 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     s.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => onClientError(e, socket as TLSSocket));
   }
 
+  /**
+   * Every TCP connection counts against the cap from accept on, before its TLS handshake: a
+   * flood of connections that never handshake (or never send a request) holds at most the cap,
+   * and what the listener can still take stays for the window's connections, which leave the
+   * count with their first request. Over the cap, one is dropped at once (it leaves the count
+   * as it is destroyed, not at its 'close'): the one stalled longest where a browser never
+   * stalls — no byte since its accept (a browser sends its ClientHello at once), or no request
+   * since its handshake — and only when every one is in the middle of a handshake, the oldest.
+   */
+  private onAccept(socket: Socket): void {
+    if (this.closing) return void socket.destroy();
+    if (this.unauthenticated.size >= (this.opts.maxUnauthenticatedSockets ?? 64)) this.dropOneUnauthenticated();
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.unauthenticated.set(socket, { peer, secured: false });
+    this.unauthenticatedByPeer.set(peer, socket);
+    socket.once('close', () => this.forgetUnauthenticated(socket));
+  }
+
+  private dropOneUnauthenticated(): void {
+    let victim: Socket | undefined;
+    for (const [s, { secured }] of this.unauthenticated) {
+      victim ??= s;
+      if (secured || s.bytesRead === 0) {
+        victim = s;
+        break;
+      }
+    }
+    if (!victim) return;
+    this.forgetUnauthenticated(victim);
+    victim.destroy();
+  }
+
+  private forgetUnauthenticated(socket: Socket): void {
+    const entry = this.unauthenticated.get(socket);
+    if (!entry) return;
+    this.unauthenticated.delete(socket);
+    if (this.unauthenticatedByPeer.get(entry.peer) === socket) this.unauthenticatedByPeer.delete(entry.peer);
+  }
+
+  private tcpOf(socket: TLSSocket): Socket | undefined {
+    return this.unauthenticatedByPeer.get(`${socket.remoteAddress}:${socket.remotePort}`);
+  }
+
   private onClient(socket: TLSSocket): void {
     if (this.closing) return void socket.destroy();
-    // Over the cap, drop the oldest connection that has not signed in: a flood cannot lock the
-    // window out, since its fresh connection signs in with its first request.
-    if (this.unauthenticated.size >= (this.opts.maxUnauthenticatedSockets ?? 64)) this.unauthenticated.values().next().value?.destroy();
-    this.unauthenticated.add(socket);
+    // Its handshake is done: it goes to the back of the line, as of now.
+    const tcp = this.tcpOf(socket);
+    const entry = tcp && this.unauthenticated.get(tcp);
+    if (tcp && entry) {
+      this.unauthenticated.delete(tcp);
+      this.unauthenticated.set(tcp, { ...entry, secured: true });
+    }
     this.totalSockets++;
     const state: ClientState = { authenticated: false };
     this.clients.set(socket, state);
     socket.once('close', () => {
-      this.unauthenticated.delete(socket);
       this.closedBytesUp += socket.bytesRead;
       this.closedBytesDown += socket.bytesWritten;
       this.clients.delete(socket);
@@ -272,8 +351,11 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   private authenticate(socket: TLSSocket, kind: SocketEvent['kind'], path: string): void {
     const state = this.clients.get(socket);
     if (!state) return;
-    state.authenticated = true;
-    this.unauthenticated.delete(socket);
+    if (!state.authenticated) {
+      state.authenticated = true;
+      const tcp = this.tcpOf(socket);
+      if (tcp) this.forgetUnauthenticated(tcp);
+    }
     if (kind === 'websocket') return; // opened when the upstream says 101
     if (!state.channel) this.openChannel(state, { kind, path });
   }
@@ -293,11 +375,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     this.emit('socket-close', channel);
   }
 
-  /** Host, launch link, session cookie (unless `native`), request target: in that order. */
+  /** Host, another origin, launch link, session cookie (unless `native`), request target: in that order. */
   private admit(req: IncomingMessage, native = false): Admission {
     if (!this.gate.hostAllowed(req.headers.host)) {
       return { kind: 'refuse', answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
     }
+    const elsewhere = this.gate.crossOriginRefusal(req.method, req.headers);
+    if (elsewhere) return { kind: 'refuse', answer: refusalAnswer(403, elsewhere) };
     const url = req.url ?? '/';
     if (url.startsWith(LAUNCH_PATH_PREFIX)) return { kind: 'launch' };
     if (!native && !this.gate.hasSession(req.headers.cookie)) {
@@ -351,7 +435,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
 
   private onUpgrade(req: IncomingMessage, socket: TLSSocket, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const native = this.opts.admitNativeClients === true && req.headers.origin === undefined;
+    const native = req.headers.origin === undefined && this.gate.hostAllowed(req.headers.host) && this.takeViewerSocket();
     const admitted = this.admit(req, native);
     if (admitted.kind === 'launch') return void socket.end(rawResponse(refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.')));
     if (admitted.kind === 'refuse') return void socket.end(rawResponse(admitted.answer));
@@ -383,6 +467,13 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
       head,
       admitted.upstreamPath,
     );
+  }
+
+  /** One of DCV Viewer's cookie-less upgrades, while the last hand-off's allowance lasts. */
+  private takeViewerSocket(): boolean {
+    if (this.viewer.sockets <= 0 || Date.now() >= this.viewer.until) return false;
+    this.viewer.sockets--;
+    return true;
   }
 
   private async dialUpstream(): Promise<DialResult> {

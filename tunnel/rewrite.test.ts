@@ -14,6 +14,7 @@ import {
 
 const LOCAL = 'https://127.0.0.1:50123';
 const EP = 'vpce-0a1b-x.vpce-svc-1.eu-west-1.vpce.amazonaws.com';
+const TAG = 'dcvl_t0123456789ab_';
 
 function ctx(pathPrefix = '/10.150.248.180/', extra: { hostHeader?: string; origin?: string; port?: number } = {}): RewriteContext {
   return createRewriteContext({
@@ -22,7 +23,7 @@ function ctx(pathPrefix = '/10.150.248.180/', extra: { hostHeader?: string; orig
     origin: extra.origin,
     localOrigin: LOCAL,
     localOrigins: [LOCAL, 'https://localhost:50123'],
-    sessionCookieName: 'dcvl_session_50123',
+    cookieTag: TAG,
   });
 }
 
@@ -187,20 +188,38 @@ describe('rewriteLocation', () => {
 describe('rewriteSetCookie', () => {
   const c = ctx('/10.150.248.180/');
   it.each([
-    ['a=1', 'a=1'],
-    ['a=1; Path=/10.150.248.180/', 'a=1; Path=/'],
-    ['a=1; Path=/10.150.248.180/dcv; Secure', 'a=1; Path=/dcv; Secure'],
-    ['a=1; Path=/10.150.248.180', 'a=1; Path=/'],
-    ['a=1; Path=/', 'a=1; Path=/'],
-    ['a=1; Path=/10.150.248.180/; Domain=vpce.amazonaws.com; HttpOnly', 'a=1; Path=/; HttpOnly'],
-    ['a=1; domain=.example; path=/10.150.248.180/x; SameSite=Lax', 'a=1; Path=/x; SameSite=Lax'],
-    ['a=1; Path=bogus', 'a=1; Path=/'],
+    ['a=1', `${TAG}a=1; HttpOnly`],
+    ['a=1; Path=/10.150.248.180/', `${TAG}a=1; Path=/; HttpOnly`],
+    ['a=1; Path=/10.150.248.180/dcv; Secure', `${TAG}a=1; Path=/dcv; Secure; HttpOnly`],
+    ['a=1; Path=/10.150.248.180', `${TAG}a=1; Path=/; HttpOnly`],
+    ['a=1; Path=/', `${TAG}a=1; Path=/; HttpOnly`],
+    ['a=1; Path=/10.150.248.180/; Domain=vpce.amazonaws.com; HttpOnly', `${TAG}a=1; Path=/; HttpOnly`],
+    ['a=1; domain=.example; path=/10.150.248.180/x; SameSite=Lax', `${TAG}a=1; Path=/x; SameSite=Lax; HttpOnly`],
+    ['a=1; Path=bogus', `${TAG}a=1; Path=/; HttpOnly`],
     ['a=1; Path=/10.150.248.136/', null],
     ['a=1; Path=/10.150', null],
-    ['dcvl_session_50123=stolen; Path=/', null],
-    ['a=b=c; Max-Age=10', 'a=b=c; Max-Age=10'],
+    ['a=b=c; Max-Age=10', `${TAG}a=b=c; Max-Age=10; HttpOnly`],
+    ['__Host-x=1; Secure; Path=/', `${TAG}__Host-x=1; Secure; Path=/; HttpOnly`],
+    // The launcher's cookies and other tunnels' names become this tunnel's own, harmless.
+    ['dcvl_session_50123=stolen; Path=/', `${TAG}dcvl_session_50123=stolen; Path=/; HttpOnly`],
+    [' dcvl_session_1=x', `${TAG}dcvl_session_1=x; HttpOnly`],
+    ['dcvl_tffffffffffff_a=1', `${TAG}dcvl_tffffffffffff_a=1; HttpOnly`],
+    // Nameless: nothing to tag.
+    ['=x', null],
+    ['x', null],
+    [' =x; Path=/', null],
   ])('%s → %s', (sc, expected) => {
     expect(rewriteSetCookie(sc, c)).toBe(expected);
+  });
+
+  it('whatever the upstream sets, the name the page stores starts with the tag (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (sc) => {
+        const out = rewriteSetCookie(sc, c);
+        if (out !== null) expect(out.startsWith(TAG)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -220,7 +239,7 @@ describe('rewriteReferer', () => {
 
 describe('rewriteRequestHeaders', () => {
   const c = ctx('/10.150.248.180/');
-  it('sets Host, rewrites Origin and Referer, strips our cookie and hop-by-hop headers', () => {
+  it('sets Host, rewrites Origin and Referer, sends only the tunnel’s own cookies, drops hop-by-hop headers', () => {
     const out = rewriteRequestHeaders(
       [
         'Host', '127.0.0.1:50123',
@@ -231,7 +250,7 @@ describe('rewriteRequestHeaders', () => {
         'TE', 'trailers',
         'Origin', LOCAL,
         'Referer', `${LOCAL}/page`,
-        'Cookie', 'a=1; dcvl_session_50123=s3cret; b=2',
+        'Cookie', `a=1; dcvl_session_50123=s3cret; ${TAG}b=2; dcvl_session_1=host; dcvl_tffffffffffff_c=3; ${TAG}d=4; ${TAG}=5`,
         'Accept', 'text/html',
         'Accept', 'application/json',
       ],
@@ -241,14 +260,14 @@ describe('rewriteRequestHeaders', () => {
       ['Host', `${EP}:8443`],
       ['Origin', `https://${EP}:8443`],
       ['Referer', `https://${EP}:8443/10.150.248.180/page`],
-      ['Cookie', 'a=1; b=2'],
+      ['Cookie', 'b=2; d=4'],
       ['Accept', 'text/html'],
       ['Accept', 'application/json'],
     ]);
   });
 
-  it('drops the Cookie header when only our cookie was in it, and a foreign Referer', () => {
-    const out = rewriteRequestHeaders(['Cookie', 'dcvl_session_50123=x', 'Referer', 'https://evil.example/'], c);
+  it('drops the Cookie header when none of the tunnel’s own cookies was in it, and a foreign Referer', () => {
+    const out = rewriteRequestHeaders(['Cookie', 'dcvl_session_50123=x; a=1', 'Referer', 'https://evil.example/'], c);
     expect(pairs(out)).toEqual([['Host', `${EP}:8443`]]);
   });
 
@@ -319,7 +338,7 @@ describe('rewriteResponseHeaders', () => {
         'Proxy-Authenticate', 'Basic',
         'Location', `https://${EP}:8443/10.150.248.180/?authToken=T`,
         'Set-Cookie', 'a=1; Path=/10.150.248.180/; Domain=x',
-        'Set-Cookie', 'b=2; Path=/10.150.248.180/sub',
+        'Set-Cookie', 'b=2; Path=/10.150.248.180/sub; HttpOnly',
         'X-Frame-Options', 'DENY',
         'Content-Length', '0',
       ],
@@ -328,19 +347,20 @@ describe('rewriteResponseHeaders', () => {
     expect(pairs(out)).toEqual([
       ['Content-Type', 'text/html'],
       ['Location', `${LOCAL}/?authToken=T`],
-      ['Set-Cookie', 'a=1; Path=/'],
-      ['Set-Cookie', 'b=2; Path=/sub'],
+      ['Set-Cookie', `${TAG}a=1; Path=/; HttpOnly`],
+      ['Set-Cookie', `${TAG}b=2; Path=/sub; HttpOnly`],
       ['X-Frame-Options', 'DENY'],
       ['Content-Length', '0'],
     ]);
   });
 
-  it('for a 101 keeps Connection and Upgrade', () => {
-    const out = rewriteResponseHeaders(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Sec-WebSocket-Accept', 'x', 'Sec-WebSocket-Protocol', 'dcv'], c, { upgrade: true });
+  it('for a 101 keeps Connection and Upgrade, and tags its cookies', () => {
+    const out = rewriteResponseHeaders(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Sec-WebSocket-Accept', 'x', 'Set-Cookie', 'dcvl_session_50123=x', 'Sec-WebSocket-Protocol', 'dcv'], c, { upgrade: true });
     expect(pairs(out)).toEqual([
       ['Upgrade', 'websocket'],
       ['Connection', 'Upgrade'],
       ['Sec-WebSocket-Accept', 'x'],
+      ['Set-Cookie', `${TAG}dcvl_session_50123=x; HttpOnly`],
       ['Sec-WebSocket-Protocol', 'dcv'],
     ]);
   });

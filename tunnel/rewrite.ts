@@ -19,8 +19,13 @@ export interface RewriteContext {
   localOrigin: string;
   /** Every origin the page may use for us (127.0.0.1 and localhost forms), lower-case. */
   localOrigins: ReadonlySet<string>;
-  /** Our session cookie: never forwarded, never overwritten by the upstream. */
-  sessionCookieName: string;
+  /**
+   * This tunnel's cookie name prefix ("dcvl_t<random>_"). Every 127.0.0.1 port shares one
+   * cookie jar, so the upstream's cookies are stored under it, and only cookies carrying it
+   * go up (without it): the launcher's and other tunnels' cookies never do, and no name the
+   * upstream sets can land on theirs.
+   */
+  cookieTag: string;
 }
 
 export interface RewriteContextInput {
@@ -29,7 +34,7 @@ export interface RewriteContextInput {
   origin?: string;
   localOrigin: string;
   localOrigins: Iterable<string>;
-  sessionCookieName: string;
+  cookieTag: string;
 }
 
 export function createRewriteContext(input: RewriteContextInput): RewriteContext {
@@ -38,6 +43,7 @@ export function createRewriteContext(input: RewriteContextInput): RewriteContext
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const upstreamHost = input.hostHeader ?? (port === 443 ? bracketed : `${bracketed}:${port}`);
   assertHeaderValue('hostHeader', upstreamHost);
+  if (!/^[A-Za-z0-9_]+_$/.test(input.cookieTag)) throw new Error(`cookieTag must be letters, digits and "_", ending in "_": ${JSON.stringify(input.cookieTag)}`);
   const upstreamOrigin = input.origin ?? `https://${upstreamHost}`;
   assertHeaderValue('origin', upstreamOrigin);
   const authorities = new Set<string>([authority(bracketed, port)]);
@@ -52,7 +58,7 @@ export function createRewriteContext(input: RewriteContextInput): RewriteContext
     upstreamAuthorities: authorities,
     localOrigin: input.localOrigin,
     localOrigins: new Set([...input.localOrigins].map((o) => o.toLowerCase())),
-    sessionCookieName: input.sessionCookieName,
+    cookieTag: input.cookieTag,
   };
 }
 
@@ -116,19 +122,26 @@ export function rewriteLocation(value: string, ctx: RewriteContext): string {
   return ctx.localOrigin + local + url.search + url.hash;
 }
 
-/** A Set-Cookie from the upstream with Domain dropped and Path mapped; null to drop the cookie. */
+/**
+ * A Set-Cookie from the upstream as the page's jar keeps it: the name under this tunnel's tag,
+ * Domain dropped, Path mapped, HttpOnly added (pages of other tunnels share the jar: their
+ * scripts must not read it). null to drop the cookie.
+ */
 export function rewriteSetCookie(value: string, ctx: RewriteContext): string | null {
   const parts = value.split(';');
-  const eq = parts[0].indexOf('=');
-  const name = (eq < 0 ? parts[0] : parts[0].slice(0, eq)).trim();
-  if (name === ctx.sessionCookieName) return null;
-  const out = [parts[0].trim()];
+  const pair = parts[0].trim();
+  const eq = pair.indexOf('=');
+  // A nameless cookie ("=v" or "v") has nothing to put the tag on.
+  if (eq <= 0 || pair.slice(0, eq).trim() === '') return null;
+  const out = [ctx.cookieTag + pair];
+  let httpOnly = false;
   for (const raw of parts.slice(1)) {
     const attr = raw.trim();
     if (attr === '') continue;
     const aeq = attr.indexOf('=');
     const key = (aeq < 0 ? attr : attr.slice(0, aeq)).trim().toLowerCase();
     if (key === 'domain') continue;
+    if (key === 'httponly') httpOnly = true;
     if (key === 'path') {
       const path = aeq < 0 ? '' : attr.slice(aeq + 1).trim();
       const local = cookiePathToLocal(path, ctx.pathPrefix);
@@ -138,6 +151,7 @@ export function rewriteSetCookie(value: string, ctx: RewriteContext): string | n
     }
     out.push(attr);
   }
+  if (!httpOnly) out.push('HttpOnly');
   return out.join('; ');
 }
 
@@ -201,7 +215,7 @@ export function rewriteRequestHeaders(raw: readonly string[], ctx: RewriteContex
     if (lower === 'host' || isHopByHop(lower, listed)) continue;
     if (lower === 'origin') value = ctx.upstreamOrigin;
     else if (lower === 'referer') value = rewriteReferer(value, ctx);
-    else if (lower === 'cookie') value = stripCookie(value, ctx.sessionCookieName);
+    else if (lower === 'cookie') value = ownCookies(value, ctx.cookieTag);
     push(out, name, value);
   }
   if (chunked) {
@@ -239,13 +253,16 @@ export function rewriteResponseHeaders(raw: readonly string[], ctx: RewriteConte
   return out;
 }
 
-function stripCookie(header: string, sessionCookieName: string): string | null {
-  if (!header.includes(sessionCookieName)) return header;
-  const kept = header
-    .split(';')
-    .map((p) => p.trim())
-    .filter((p) => p !== '' && p.split('=', 1)[0].trim() !== sessionCookieName);
-  return kept.length > 0 ? kept.join('; ') : null;
+/** The cookies this tunnel's upstream set (stored under the tag), without the tag; null when none. */
+function ownCookies(header: string, tag: string): string | null {
+  if (!header.includes(tag)) return null;
+  let out = '';
+  for (const part of header.split(';')) {
+    const cookie = part.trim();
+    if (!cookie.startsWith(tag) || cookie.length === tag.length || cookie[tag.length] === '=') continue;
+    out += (out ? '; ' : '') + cookie.slice(tag.length);
+  }
+  return out || null;
 }
 
 /** The last line of defence against header injection: a value with a control character is dropped. */

@@ -27,10 +27,10 @@ const { services, emit } = fakeServices({
   },
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     // SNI and the certificate check use 'localhost' (in the certificate) whatever Host header a test sends.
-    const req = request({ host: '127.0.0.1', port: host.port, path, ca, servername: 'localhost', headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method, ca, servername: 'localhost', headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -178,6 +178,40 @@ describe('browser host: access', () => {
     } finally {
       await timed.close();
     }
+  });
+});
+
+describe('browser host: one cookie jar with the tunnels (issue 12, item 1)', () => {
+  // Every tunnel's page is https://127.0.0.1:<another port>: same site, so our cookie rides along.
+  const tunnelPage = () => `https://127.0.0.1:${host.port + 1}`;
+
+  it('refuses state-changing requests and embedded loads from another origin with 403, even with the cookie', async () => {
+    const cookie = await session();
+    const cases: Array<[string, string, Record<string, string>]> = [
+      ['POST', '/', { Origin: tunnelPage(), 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' }],
+      ['PUT', '/assets/app.js', { Origin: 'null' }],
+      ['DELETE', '/', { 'Sec-Fetch-Site': 'cross-site' }],
+      ['GET', '/assets/app.js', { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'script' }],
+      ['GET', '/', { Origin: tunnelPage(), 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' }],
+      ['POST', new URL(host.newLaunchUrl()).pathname, { Origin: tunnelPage(), 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' }],
+    ];
+    for (const [method, path, headers] of cases) {
+      const r = await get(path, { Cookie: cookie, ...headers }, method);
+      expect(r.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
+      expect(r.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
+  it('a navigation from another page still opens, and a launch link redeems only on GET', async () => {
+    const cookie = await session();
+    const nav = { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' };
+    expect((await get('/', { Cookie: cookie, ...nav })).status).toBe(200);
+    expect((await get(new URL(host.newLaunchUrl()).pathname, { ...nav, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(302);
+    const launch = new URL(host.newLaunchUrl()).pathname;
+    expect((await get(launch, {}, 'POST')).status).toBe(403);
+    expect((await get(launch)).status).toBe(302);
+    // Its own page's requests pass.
+    expect((await get('/assets/app.js', { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors', Origin: host.origin })).status).toBe(200);
   });
 });
 

@@ -3,7 +3,8 @@
  * tunnel. HTTPS on 127.0.0.1 with the launcher's localhost certificate; a one-time launch URL
  * trades its token for an HttpOnly session cookie; every request needs the cookie and our own
  * Host (against DNS rebinding); the API WebSocket also needs our own Origin (a cookie rides
- * along on a cross-site WebSocket upgrade).
+ * along on a cross-site WebSocket upgrade), and other origins (the tunnels' pages share our
+ * cookie jar) may only navigate here.
  */
 import { X509Certificate } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -102,9 +103,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   function serveHttp(gate: AccessGate, req: IncomingMessage, res: ServerResponse): void {
     if (!gate.hostAllowed(req.headers.host)) return plain(res, 403, `Host "${req.headers.host ?? ''}" is not this launcher.\n`);
+    // The tunnels' pages share our cookie jar (127.0.0.1, any port): they may link here, nothing more.
+    const elsewhere = gate.crossOriginRefusal(req.method, req.headers);
+    if (elsewhere) return plain(res, 403, `${elsewhere}\n`);
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname.startsWith(LAUNCH_PATH_PREFIX)) {
-      if (!gate.redeemLaunchToken(pathname.slice(LAUNCH_PATH_PREFIX.length))) {
+      const redeemed = (req.method === 'GET' || req.method === 'HEAD') && gate.redeemLaunchToken(pathname.slice(LAUNCH_PATH_PREFIX.length));
+      if (!redeemed) {
         return page(res, 403, 'This launch link was already used or has expired', 'Open the newest URL printed in the terminal where the launcher runs (press Enter there for a fresh one).');
       }
       if (launchedCrossSite(req.headers)) {

@@ -467,6 +467,9 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
       tunnelCertificateFingerprint: c.tunnel.fingerprint,
     });
     const session = isSessionKey(r.desktopId);
+    // DCV Viewer cannot present the tunnel's session cookie: its few sockets are let in without
+    // it for a short while after this hand-off (or the file's download), then no more.
+    c.tunnel.admitViewer();
     const handed = await deps.viewer?.handOver(file).catch(() => undefined);
     if (handed) return { viewer: { handedOver: true, name: handed.viewer, tokenExpires: session } };
     return session ? { viewer: { handedOver: false } } : { dcvFile: file, viewer: { handedOver: false } };
@@ -550,11 +553,6 @@ export function createConnectionManager(deps: ConnectionManagerDeps) {
         certDir: deps.certDir,
         connectTimeoutMs: deps.timeouts?.connectMs,
         handshakeTimeoutMs: deps.timeouts?.handshakeMs,
-        // DCV Viewer cannot present the tunnel's session cookie. Upgrades without an Origin
-        // header are let in without it (Host still checked): browsers always send Origin, so
-        // web pages stay out, but any program on this machine can use the tunnel while it is
-        // open. Only for profiles that asked for a .dcv file.
-        admitNativeClients: admitsViewer,
       });
     } catch (e) {
       return answerFor(e, routed);

@@ -10,6 +10,7 @@
  * header (tunnel/local-tunnel.test.ts › access control).
  */
 import { randomBytes } from 'node:crypto';
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/simulator';
@@ -21,6 +22,9 @@ const SUITE = 'abuse';
 const PREFIX = '/agent/';
 const FLOOD = 1_000;
 const CAP = 64; // LocalTunnel's default maxUnauthenticatedSockets
+const RAW_FLOOD = 1_100;
+const IDLE_TLS = 90;
+const LEGIT = 30;
 
 let sim: Simulator;
 const tunnels: LocalTunnel[] = [];
@@ -179,6 +183,61 @@ describe('the local listener under abuse', () => {
       `${FLOOD.toLocaleString('en')} unauthenticated TLS connections`,
       `at most ${peakActive} open at once (cap ${CAP}), ${droppedByTunnel} dropped oldest-first; connections 200 → ${FLOOD}: heap ${mb(atEnd.heapMb - at200.heapMb)}, RSS ${mb(atEnd.rssMb - at200.rssMb)}; the window signed in and echoed afterwards`,
       'no (only the window’s own sockets)',
+    );
+  });
+
+  it(`${RAW_FLOOD.toLocaleString('en')} raw TCP connections and ${IDLE_TLS} idle TLS handshakes while the window makes ${LEGIT} requests: the cap holds from accept on, every request is answered`, async () => {
+    const t = await tunnel();
+    const c = new TunnelClient(t);
+    await c.signIn();
+    // Sampled all along: what the listener holds (Node's own count, until 'close') less the signed-in.
+    const held: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        held.push((await t.connectionCount()).unauthenticated);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const flood: Socket[] = [];
+    const idle: TLSSocket[] = [];
+    const opened = (s: Socket) => new Promise<void>((resolve) => {
+      s.once('connect', () => resolve()).once('error', () => resolve()).once('close', () => resolve());
+    });
+    const legit: Array<Promise<number>> = [];
+    const rounds = LEGIT;
+    for (let round = 0; round < rounds; round++) {
+      // Raw connections that never send a byte, a TLS handshake that never sends a request, then the window's request.
+      const batch = Array.from({ length: Math.ceil(RAW_FLOOD / rounds) }, () => {
+        const s = netConnect({ host: '127.0.0.1', port: t.port });
+        s.on('error', () => {});
+        flood.push(s);
+        return opened(s);
+      });
+      for (let i = 0; i < IDLE_TLS / rounds; i++) {
+        const s = tlsConnect({ host: '127.0.0.1', port: t.port, ca: t.certPem, servername: 'localhost' });
+        s.on('error', () => {});
+        idle.push(s);
+      }
+      legit.push(c.get('/').then((r) => r.status, () => 0));
+      await Promise.all(batch);
+    }
+    const statuses = await Promise.all(legit);
+    sampling = false;
+    await sampler;
+    const answered = statuses.filter((s) => s === 200).length;
+    const peak = held.reduce((a, b) => Math.max(a, b), 0);
+    const droppedRaw = flood.filter((s) => s.destroyed || s.readableEnded).length;
+    flood.forEach((s) => s.destroy());
+    idle.forEach((s) => s.destroy());
+    expect(flood.length).toBeGreaterThanOrEqual(RAW_FLOOD);
+    expect(held.length).toBeGreaterThan(rounds);
+    expect(peak, `held unauthenticated connections: ${peak}`).toBeLessThanOrEqual(CAP);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    record(
+      `${flood.length.toLocaleString('en')} raw TCP connections (never a byte) and ${idle.length} idle TLS handshakes, with ${LEGIT} requests of the signed-in window in between`,
+      `at most ${peak} unauthenticated held (cap ${CAP}, ${held.length} samples); ${answered} of ${LEGIT} requests answered 200; ${droppedRaw} raw connections dropped`,
+      'only the window’s requests',
     );
   });
 

@@ -129,7 +129,7 @@ describe('URL and header rewriting', () => {
             origin: c.origin,
             localOrigin: local,
             localOrigins: [local, `https://localhost:${c.localPort}`],
-            sessionCookieName: `dcvl_session_${c.localPort}`,
+            cookieTag: `dcvl_t${c.localPort.toString(16).padStart(12, '0')}_`,
           }),
         };
       } catch (e) {
@@ -162,9 +162,12 @@ describe('URL and header rewriting', () => {
         // A Location on the upstream that lies under the prefix comes back on the local origin.
         const loc = rewriteLocation(upstreamUrl, ctx);
         if (loc !== upstreamUrl) expect(loc.startsWith(ctx.localOrigin + '/')).toBe(true);
-        // Our session cookie never goes upstream.
-        const sent = rewriteRequestHeaders(['Cookie', `a=1; ${ctx.sessionCookieName}=x; ${value}`], ctx);
-        for (const v of sent) expect(v).not.toContain(`${ctx.sessionCookieName}=x`);
+        // The launcher's session cookies never go upstream, nor any cookie without the tunnel's tag.
+        const sent = rewriteRequestHeaders(['Cookie', `a=1; dcvl_session_${ctx.localOrigin.split(':')[2]}=x; ${value}`], ctx);
+        for (const v of sent) expect(v).not.toMatch(/dcvl_session_\d+=x|(^|; )a=1/);
+        // Whatever the upstream sets lands under the tag.
+        const set = rewriteSetCookie(value, ctx);
+        if (set !== null) expect(set.startsWith(ctx.cookieTag)).toBe(true);
       },
       3_000,
     );

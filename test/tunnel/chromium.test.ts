@@ -68,4 +68,43 @@ describe.skipIf(!needBinaries('chromium'))('Chromium through the tunnel (real Ch
       await ctx.close();
     }
   });
+
+  it('one cookie jar: another tunnel’s page cannot post to this desktop or load its resources, its own page can (issue 12, item 1)', async () => {
+    const other = await tunnelTo(sim, { pathPrefix: '/10.150.248.180/' });
+    const ctx = await browser.newContext();
+    try {
+      const own = await ctx.newPage();
+      await own.goto(tunnel.createLaunchUrl());
+      const foreign = await ctx.newPage();
+      await foreign.goto(other.createLaunchUrl());
+      const uploads = () => sim.stats().byPath['/10.150.248.180/upload'] ?? 0;
+      const scripts = () => sim.stats().byPath['/10.150.248.180/client.js'] ?? 0;
+      const before = { uploads: uploads(), scripts: scripts() };
+      // From https://127.0.0.1:<other port>: same site, so the browser sends this tunnel's cookie along.
+      const attempts = await foreign.evaluate(async (target) => {
+        const post = await fetch(`${target}/upload`, { method: 'POST', mode: 'no-cors', credentials: 'include', body: 'x' }).then(() => 'sent', (e: Error) => e.message);
+        const form = document.createElement('iframe');
+        form.name = 'sink';
+        document.body.append(form);
+        const f = Object.assign(document.createElement('form'), { method: 'POST', action: `${target}/upload`, target: 'sink' });
+        document.body.append(f);
+        const posted = new Promise((r) => form.addEventListener('load', r, { once: true }));
+        f.submit();
+        await posted;
+        const img = await new Promise((r) => Object.assign(new Image(), { onload: () => r('loaded'), onerror: () => r('refused'), src: `${target}/client.js?img` }));
+        return { post, img };
+      }, tunnel.origin);
+      // The desktop saw none of them (an <img> of a script fails to decode anyway: the count is what tells).
+      expect(attempts.post).toBe('sent');
+      expect(uploads()).toBe(before.uploads);
+      expect(scripts()).toBe(before.scripts);
+      // The desktop's own page posts as before.
+      const ownPost = await own.evaluate(async () => (await fetch('/upload', { method: 'POST', body: 'abc' })).status);
+      expect(ownPost).toBe(200);
+      expect(uploads()).toBe(before.uploads + 1);
+    } finally {
+      await ctx.close();
+      await other.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The field's nginx path router (real nginx) between the tunnel and two agents: with the
  * prefix added by the tunnel, every socket of a desktop lands on its own agent and nothing
- * reaches the router's default agent (field failure 6).
+ * reaches the router's default agent (field failure 6). A refused upgrade does not turn the
+ * page's connection into a raw pipe to the router (issue 12, item 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/simulator';
@@ -80,6 +81,35 @@ describe.skipIf(!needBinaries('nginx'))('tunnel through the nginx path router (r
     expect(def.httpRequests).toBe(0);
     expect(def.upgrades).toBe(0);
     expect(def.rejected).toBe(0);
+  });
+
+  it('an upgrade the agent refuses ends the connection: the next request on it never reaches another agent', async () => {
+    const c = await desktopVia('127.0.0.2');
+    const s = await c.raw();
+    const local = `127.0.0.1:${c.tunnel.port}`;
+    // The agent answers 404 to an upgrade on a path it has no socket for; nginx keeps its side open.
+    s.write(
+      `GET /no-socket-here HTTP/1.1\r\nHost: ${local}\r\nOrigin: ${c.tunnel.origin}\r\nCookie: ${c.cookie}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: dcv\r\n\r\n',
+    );
+    const received: string[] = [];
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => received.push(d));
+    s.on('error', () => {});
+    const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
+    await eventually(() => /\r\n\r\n/.test(received.join('')), 'the refusal');
+    const before = { a: agentA.stats().httpRequests, b: agentB.stats().httpRequests, def: fallback.stats().httpRequests };
+    // An attacker's next bytes: another agent's prefix, our own Host. Through a raw pipe nginx would route them.
+    if (!s.destroyed && s.writable) s.write(`GET /127.0.0.3/ HTTP/1.1\r\nHost: ${router.host}:${router.port}\r\nConnection: close\r\n\r\n`);
+    await closed;
+    const answer = received.join('');
+    expect([...answer.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(['404']);
+    expect(answer).not.toContain('agent-B');
+    expect(agentB.stats().httpRequests).toBe(before.b);
+    expect(agentA.stats().httpRequests).toBe(before.a);
+    expect(fallback.stats().httpRequests).toBe(before.def);
+    // The window's own requests still go through.
+    expect((await c.get('/')).text).toContain('agent-A');
   });
 
   it('relays the router’s own refusal for an agent it does not route to', async () => {
