@@ -145,7 +145,7 @@ describe('browser host: access', () => {
   });
 
   it('a launch opened from another site (the launch file) gets a page that goes on same-origin, so the Strict cookie is sent', async () => {
-    const r = await get(new URL(host.newLaunchUrl()).pathname, { 'Sec-Fetch-Site': 'cross-site' });
+    const r = await get(new URL(host.newLaunchUrl()).pathname, { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
     expect(r.status).toBe(200);
     expect((r.headers['set-cookie'] as string[])[0]).toMatch(/^dcvl_session_\d+=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
     expect(r.body).toContain('<meta http-equiv="refresh" content="0;url=/">');
@@ -206,7 +206,8 @@ describe('browser host: one cookie jar with the tunnels (issue 12, item 1)', () 
     const cookie = await session();
     const nav = { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' };
     expect((await get('/', { Cookie: cookie, ...nav })).status).toBe(200);
-    expect((await get(new URL(host.newLaunchUrl()).pathname, { ...nav, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(302);
+    // From another site (the private launch file): the landing page that goes on same-origin.
+    expect((await get(new URL(host.newLaunchUrl()).pathname, { ...nav, 'Sec-Fetch-Site': 'cross-site' })).status).toBe(200);
     const launch = new URL(host.newLaunchUrl()).pathname;
     expect((await get(launch, {}, 'POST')).status).toBe(403);
     expect((await get(launch)).status).toBe(302);
