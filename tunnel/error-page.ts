@@ -37,6 +37,21 @@ const PAGE_ADVICE: Partial<Record<TunnelErrorCode, { ja: string; en: string }>> 
   },
 };
 
+/**
+ * Why the tunnel refused a request, for the page's Japanese line (the English `message` says
+ * it in detail, for logs and English readers).
+ */
+export type RefusalReason = 'host' | 'elsewhere' | 'signed-out' | 'link-used' | 'target' | 'websocket';
+
+const REFUSAL_JA: Record<RefusalReason, string> = {
+  host: 'このトンネルは 127.0.0.1 と localhost の名前でしか開けません。DCV Launcher からデスクトップを開き直してください。',
+  elsewhere: 'ほかのページからの要求なので断りました。デスクトップは DCV Launcher が開いたウィンドウで使ってください。',
+  'signed-out': 'このトンネルは DCV Launcher が開いたウィンドウ専用です。DCV Launcher からデスクトップを開き直してください。',
+  'link-used': 'この起動リンクは使用済みか、有効期限が切れています。DCV Launcher からデスクトップを開き直してください。',
+  target: '要求のパスが正しくないため断りました。',
+  websocket: 'この WebSocket 接続は断りました。DCV Launcher が開いたウィンドウからだけ接続できます。',
+};
+
 export function statusForError(err: TunnelError): 502 | 504 {
   return err.code === 'TCP_TIMEOUT' || err.code === 'UPSTREAM_TIMEOUT' ? 504 : 502;
 }
@@ -49,21 +64,26 @@ export function upstreamErrorAnswer(err: TunnelError, accept: string | undefined
     return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'application/json' }, body };
   }
   const advice = PAGE_ADVICE[err.code];
+  const step = `<b>${escapeHtml(err.step)}</b>`;
+  const code = `<code>${escapeHtml(err.code)}</code>`;
   const body = page(
-    `${status} ${STATUS_CODES[status]}`,
-    `The tunnel could not reach the desktop (step: <b>${escapeHtml(err.step)}</b>, code: <code>${escapeHtml(err.code)}</code>).` +
-      (advice ? `</p><p lang="ja">${escapeHtml(advice.ja)}</p><p>${escapeHtml(advice.en)}` : ''),
+    `デスクトップに接続できません — ${status} ${STATUS_CODES[status]}`,
+    [
+      `トンネルからデスクトップに届きませんでした（段階: ${step}、コード: ${code}）。` +
+        (advice ? escapeHtml(advice.ja) : 'DCV Launcher の「トラブルシューティング」で原因と対処を確かめられます。'),
+      `The tunnel could not reach the desktop (step: ${step}, code: ${code}).` + (advice ? ` ${escapeHtml(advice.en)}` : ''),
+    ],
     err.message,
   );
   return { status, headers: { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' }, body };
 }
 
-/** A refusal by the tunnel itself (403, 421, 400, …). */
-export function refusalAnswer(status: number, message: string): ErrorAnswer {
+/** A refusal by the tunnel itself (403, 421, 400, …): Japanese first, the English detail below. */
+export function refusalAnswer(status: number, reason: RefusalReason, message: string): ErrorAnswer {
   return {
     status,
     headers: { ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
-    body: page(`${status} ${STATUS_CODES[status] ?? ''}`.trim(), 'DCV Launcher local tunnel', message),
+    body: page(`開けません — ${status} ${STATUS_CODES[status] ?? ''}`.trim(), [escapeHtml(REFUSAL_JA[reason]), 'DCV Launcher local tunnel'], message),
   };
 }
 
@@ -81,11 +101,12 @@ export function asPlainText(answer: ErrorAnswer, text: string): ErrorAnswer {
   return { status: answer.status, headers: { ...PAGE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }, body: text + '\n' };
 }
 
-function page(title: string, lead: string, detail: string): string {
+/** `lead`: the Japanese paragraph, then the English one (both already HTML). */
+function page(title: string, [ja, en]: [string, string], detail: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<html lang="ja"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:3em auto;max-width:40em;padding:0 1em;color:#222}h1{font-size:1.3em}pre{white-space:pre-wrap;background:#f4f4f4;padding:.7em}</style>
-</head><body><h1>${escapeHtml(title)}</h1><p>${lead}</p><pre>${escapeHtml(detail)}</pre></body></html>
+</head><body><h1>${escapeHtml(title)}</h1><p>${ja}</p><p lang="en">${en}</p><pre lang="en">${escapeHtml(detail)}</pre></body></html>
 `;
 }
 

@@ -378,17 +378,17 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
   /** Host, another origin, launch link, session cookie (unless `native`), request target: in that order. */
   private admit(req: IncomingMessage, native = false): Admission {
     if (!this.gate.hostAllowed(req.headers.host)) {
-      return { kind: 'refuse', answer: refusalAnswer(421, `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
+      return { kind: 'refuse', answer: refusalAnswer(421, 'host', `This tunnel only answers to ${[...this.gate.allowedHosts].join(' and ')}.`) };
     }
     const elsewhere = this.gate.crossOriginRefusal(req.method, req.headers);
-    if (elsewhere) return { kind: 'refuse', answer: refusalAnswer(403, elsewhere) };
+    if (elsewhere) return { kind: 'refuse', answer: refusalAnswer(403, 'elsewhere', elsewhere) };
     const url = req.url ?? '/';
     if (url.startsWith(LAUNCH_PATH_PREFIX)) return { kind: 'launch' };
     if (!native && !this.gate.hasSession(req.headers.cookie)) {
-      return { kind: 'refuse', answer: refusalAnswer(403, 'This tunnel is open only to the window DCV Launcher opened. Open the desktop again from DCV Launcher.') };
+      return { kind: 'refuse', answer: refusalAnswer(403, 'signed-out', 'This tunnel is open only to the window DCV Launcher opened. Open the desktop again from DCV Launcher.') };
     }
     const mapped = mapRequestTarget(url, this.opts.upstream.pathPrefix);
-    if (!mapped.ok) return { kind: 'refuse', answer: refusalAnswer(400, `Bad request target: ${mapped.reason}.`) };
+    if (!mapped.ok) return { kind: 'refuse', answer: refusalAnswer(400, 'target', `Bad request target: ${mapped.reason}.`) };
     return { kind: 'forward', upstreamPath: mapped.path };
   }
 
@@ -418,7 +418,7 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     const redeemed = (req.method === 'GET' || req.method === 'HEAD') && this.gate.redeemLaunchToken(token);
     // Already signed in (a reload of the launch URL): just go to the desktop.
     if (!redeemed && !this.gate.hasSession(req.headers.cookie)) {
-      return answer(req, res, refusalAnswer(403, 'This launch link has expired or was already used. Open the desktop again from DCV Launcher.'));
+      return answer(req, res, refusalAnswer(403, 'link-used', 'This launch link has expired or was already used. Open the desktop again from DCV Launcher.'));
     }
     this.authenticate(req.socket as TLSSocket, 'http', LAUNCH_PATH_PREFIX);
     // From the launch file (file://): a page, not a redirect, or the Strict cookie would be withheld.
@@ -437,11 +437,11 @@ export class LocalTunnel extends EventEmitter<LocalTunnelEvents> {
     socket.on('error', () => socket.destroy());
     const native = req.headers.origin === undefined && this.gate.hostAllowed(req.headers.host) && this.takeViewerSocket();
     const admitted = this.admit(req, native);
-    if (admitted.kind === 'launch') return void socket.end(rawResponse(refusalAnswer(403, 'A launch link cannot be opened as a WebSocket.')));
+    if (admitted.kind === 'launch') return void socket.end(rawResponse(refusalAnswer(403, 'websocket', 'A launch link cannot be opened as a WebSocket.')));
     if (admitted.kind === 'refuse') return void socket.end(rawResponse(admitted.answer));
     // Cookies ride along on cross-site WebSocket upgrades: only our own pages may open one.
     if (!native && !this.gate.originAllowed(req.headers.origin)) {
-      return void socket.end(rawResponse(refusalAnswer(403, `WebSocket from origin ${req.headers.origin ?? '(none)'} refused.`)));
+      return void socket.end(rawResponse(refusalAnswer(403, 'websocket', `WebSocket from origin ${req.headers.origin ?? '(none)'} refused.`)));
     }
     // Servers check Origin against allowed-ws-origin-regex: DCV Viewer's upgrade gets the one a window's would.
     if (native) req.rawHeaders.push('Origin', this.rewrite.upstreamOrigin);

@@ -110,7 +110,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (pathname.startsWith(LAUNCH_PATH_PREFIX)) {
       const redeemed = (req.method === 'GET' || req.method === 'HEAD') && gate.redeemLaunchToken(pathname.slice(LAUNCH_PATH_PREFIX.length));
       if (!redeemed) {
-        return page(res, 403, 'This launch link was already used or has expired', 'Open the newest URL printed in the terminal where the launcher runs (press Enter there for a fresh one).');
+        return page(
+          res,
+          403,
+          ['この起動リンクは使用済みか、有効期限が切れています', 'ランチャーを起動したターミナルに表示された最新の URL を開いてください（ターミナルで Enter を押すと新しい URL が表示されます）。'],
+          ['This launch link was already used or has expired', 'Open the newest URL printed in the terminal where the launcher runs (press Enter there for a fresh one).'],
+        );
       }
       if (launchedCrossSite(req.headers)) {
         const landing = launchLanding('/', gate.sessionSetCookie());
@@ -121,7 +126,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return void res.end();
     }
     if (!gate.hasSession(req.headers.cookie)) {
-      return page(res, 403, 'Open the URL printed in the terminal', 'This launcher only answers the browser that opened its launch URL. Open the URL printed in the terminal where the launcher runs.');
+      return page(
+        res,
+        403,
+        ['ターミナルに表示された URL を開いてください', 'このランチャーは起動 URL を開いたブラウザーにだけ応答します。ランチャーを起動したターミナルに表示された URL を開いてください。'],
+        ['Open the URL printed in the terminal', 'This launcher only answers the browser that opened its launch URL. Open the URL printed in the terminal where the launcher runs.'],
+      );
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
@@ -205,7 +215,8 @@ function plain(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-function page(res: ServerResponse, status: number, title: string, text: string): void {
+/** A page the user reads: Japanese first ([title, text]), then English. */
+function page(res: ServerResponse, status: number, [titleJa, textJa]: [string, string], [title, text]: [string, string]): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
@@ -214,8 +225,8 @@ function page(res: ServerResponse, status: number, title: string, text: string):
     'Cache-Control': 'no-store',
   });
   res.end(
-    `<!doctype html><html><head><meta charset="utf-8"><title>DCV Launcher</title>` +
+    `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>DCV Launcher</title>` +
       `<style>body{font:16px system-ui,sans-serif;margin:4em auto;max-width:36em;color:#222}</style></head>` +
-      `<body><h1>${title}</h1><p>${text}</p></body></html>`,
+      `<body><h1>${titleJa}</h1><p>${textJa}</p><h2 lang="en">${title}</h2><p lang="en">${text}</p></body></html>`,
   );
 }
