@@ -171,14 +171,17 @@ function desktopTable(d: DesktopTimingResult): string[] {
     ['nav', "-> tab's navigation starts"],
     ['conn', '-> first TCP connection (tunnel / connectStart)'],
     ['request', '-> first HTTP request (tunnel / requestStart)'],
+    ['script', "-> the page's script runs"],
+    ['auth', '-> signed in on <base>auth'],
     ['main', '-> main socket confirmed'],
     ['connected', '-> all 5 open'],
   ] as const) {
     rows.push([`  ${label}`, s(d.launcher.phases[phase]), s(d.direct.phases[phase]), '']);
   }
+  rows.push(["launcher page's long tasks meanwhile", s(d.launcher.launcherBusy), s(d.direct.launcherBusy), '']);
   const ratio = desktopRatios(d);
   return [
-    `time to desktop, ${d.catalogue} desktops in the list, ${d.rounds} interleaved rounds:`,
+    `time to desktop, ${d.catalogue} desktops in the list, ${d.rounds} interleaved rounds (launcher page ${d.launcherOriginKeyed ? 'origin-keyed: desktop tabs in their own process' : 'NOT origin-keyed: desktop tabs share its process'}):`,
     ...table(rows),
     `  launcher / direct: p50 ${ratio.p50.toFixed(2)}x, p95 ${ratio.p95.toFixed(2)}x${ratio.reconnect_p95 !== undefined ? `, reconnect p95 ${ratio.reconnect_p95.toFixed(2)}x` : ''}`,
     '  slowest (ms from the click): ' +

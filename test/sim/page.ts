@@ -18,7 +18,8 @@
  *
  * For the benchmark, `window.dcvSim.marks` holds epoch-ms timestamps (performance.timeOrigin +
  * performance.now(), comparable across processes on one machine): 'main' and each channel when
- * its socket is confirmed, 'connected' when all are, 'disconnected' when the main socket is lost.
+ * its socket is confirmed, 'script' when this script starts, 'auth' when the first sign-in on
+ * <base>auth is done, 'connected' when all are, 'disconnected' when the main socket is lost.
  * A page whose `window.dcvSim.reconnect` was set to true signs in and opens every socket again
  * after losing its main socket, as the DCV web client does (default off: tests read
  * 'disconnected'); 'reconnected' marks each time all are open again, `attempts` counts tries.
@@ -64,6 +65,7 @@ ${PAGE_CODEC_JS}
   const fail = (why) => { if (failed) return; failed = true; setStatus('failed'); $('error').textContent = why; };
   const sim = window.dcvSim = { marks: {}, reconnect: false, attempts: 0 };
   const mark = (name) => { sim.marks[name] = performance.timeOrigin + performance.now(); };
+  mark('script');
   let connectedOnce = false;
   let lost = false;
   /** The sockets of the current connection, by label. */
@@ -157,6 +159,7 @@ ${PAGE_CODEC_JS}
     if (!token) {
       setStatus('authenticating');
       const targets = await signIn(query);
+      if (!connectedOnce) mark('auth');
       if (!targets.length) throw new Error('No session is available');
       const target = targets.filter((t) => t.sessionId === wanted)[0] || targets[0];
       sessionId = target.sessionId;
