@@ -1,6 +1,6 @@
 /** Debian's Chromium under playwright-core, as the e2e tests and the benchmark start it. */
 import { createHash, X509Certificate } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { findBinary } from './binaries';
 
 /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo DER, as --ignore-certificate-errors-spki-list wants. */
@@ -34,5 +34,8 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
     ...(opts.spkiHashes?.length ? [`--ignore-certificate-errors-spki-list=${opts.spkiHashes.join(',')}`] : []),
     ...(opts.args ?? []),
   ];
+  // Loaded on first use: the benchmark's bundle is also the entry of its child processes, whose
+  // memory is measured and which never start a browser.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, args, env: { ...process.env, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' }, timeout: 60_000 });
 }
