@@ -48,6 +48,8 @@ export interface BenchOptions {
   longCatalogue?: number;
   /** The bulk stream beside the echo, MiB/s (0: as fast as it goes; default 64). */
   bulkMibs?: number;
+  /** Node flags for the launcher process (an A/B of V8 heap settings, say). */
+  launcherNodeFlags?: string[];
   /** Default all four; fewer while profiling one. */
   scenarios?: Scenario[];
   /** Run the tunnel processes under `node --cpu-prof` writing into this directory. */
@@ -326,7 +328,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
         filler,
         rendererDir: rendererDir(),
         certDir,
-      } satisfies LauncherConfig);
+      } satisfies LauncherConfig, o.launcherNodeFlags ?? []);
     if (!o.skipDesktop) {
       for (const [key, rows] of [['short', sizes.shortCatalogue], ['large', sizes.longCatalogue]] as const) {
         log(`time to desktop in Chromium, ${rows} desktops in the list …`);
@@ -374,6 +376,7 @@ export async function runBench(o: BenchOptions = {}): Promise<BenchResult> {
         launcher_stream_mibs_each: sizes.launcher.rateBytesPerSec / MiB,
         ui_streams: sizes.launcher.uiStreams,
         ui_seconds: sizes.launcher.uiSeconds,
+        launcher_node_flags: (o.launcherNodeFlags ?? []).join(' '),
         scenarios: chosen.join(','),
         nginx_workers: NGINX_WORKERS,
         profiled: Boolean(o.profileDir),

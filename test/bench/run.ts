@@ -8,6 +8,7 @@
  *   --bulk-mibs N    the bulk stream beside the echo under load, MiB/s (default 64; 0: unpaced)
  *   --desktop-rounds N   time to desktop: launcher/direct pairs per catalogue (default 30; --quick 2)
  *   --long-catalogue N   rows of the long desktop list (default 600)
+ *   --launcher-node-flags "F …"   node flags for the launcher process (e.g. a V8 heap setting to A/B)
  *   --profile DIR    run the tunnel processes under node --cpu-prof, profiles into DIR
  *   --no-fanout, --no-start, --no-desktop, --no-launcher   leave those phases out
  * The same file is the entry of the benchmark's child processes: --child <role> '<json>'.
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       'bulk-mibs': { type: 'string' },
       'desktop-rounds': { type: 'string' },
       'long-catalogue': { type: 'string' },
+      'launcher-node-flags': { type: 'string' },
     },
     strict: true,
   });
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     bulkMibs,
     desktopRounds: whole('--desktop-rounds', values['desktop-rounds']),
     longCatalogue: whole('--long-catalogue', values['long-catalogue']),
+    launcherNodeFlags: values['launcher-node-flags']?.split(/\s+/).filter(Boolean),
     profileDir,
     log: (line) => console.error(line),
   });
