@@ -8,7 +8,8 @@
  *  - responsiveness: a client keeps calling the API (catalogue.get, connection.list) over the
  *    host's WebSocket, first with nothing streaming, then while some desktops stream as fast
  *    as they can; the process's event-loop delay (monitorEventLoopDelay), its GCs, and how long
- *    the API calls took.
+ *    the API calls took. The event-loop delay is the launcher's own; an API call's time is seen
+ *    from this process, which also drains the streams, so it is an upper bound.
  */
 import { connectApi, type ApiClient } from './api-client';
 import type { Child } from './children';
