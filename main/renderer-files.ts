@@ -89,6 +89,12 @@ export function rendererHeaders(file: RendererFile, csp: string): Record<string,
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Resource-Policy': 'same-origin',
+    // Browser mode: Chromium keeps a tab opened by window.open in its opener's renderer process
+    // when both are the same site — and for 127.0.0.1 the port does not count, so every desktop
+    // tab (a tunnel on 127.0.0.1:<port>) shared the launcher's main thread: a render of a long
+    // desktop list held up the desktop page's loading and sockets, and a busy desktop page
+    // would freeze the launcher. Origin-keyed, the launcher gets a process of its own.
+    'Origin-Agent-Cluster': '?1',
     // Vite's hashed assets may be cached; index.html (which names them) never.
     'Cache-Control': file.isIndex ? 'no-store' : 'no-cache',
   };

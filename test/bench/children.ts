@@ -17,7 +17,7 @@ const repoRoot = fromSource ? resolve(dirname(here), '../..') : resolve(dirname(
 
 /** The `--child <role>` switch run.ts dispatches on. */
 export const CHILD_FLAG = '--child';
-export type ChildRole = 'tunnels' | 'start-timing';
+export type ChildRole = 'tunnels' | 'start-timing' | 'launcher' | 'tls-pipe';
 
 export interface Child<T> {
   peer: Peer;
@@ -32,6 +32,13 @@ function entry(source: string, bundle: string): string[] {
   const file = join(dirname(here), bundle);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
   return [file];
+}
+
+/** The built renderer (dist/renderer) that the launcher child serves. */
+export function rendererDir(): string {
+  const dir = fromSource ? join(repoRoot, 'dist', 'renderer') : join(dirname(here), 'renderer');
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir} has no built renderer: run npm run build`);
+  return dir;
 }
 
 /** Starts a node child and waits for its first stdout line that is {"event":"ready",…}. */
@@ -77,6 +84,7 @@ export interface SimReady {
   host: string;
   port: number;
   fingerprint: string;
+  certPem: string;
 }
 
 export function startSimulatorProcess(opts: { host: string; name: string }): Promise<Child<SimReady>> {

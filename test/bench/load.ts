@@ -75,6 +75,52 @@ export async function echoRoundTrips(ep: Endpoint, count: number, size = 64): Pr
   }
 }
 
+/**
+ * Echo round trips while a bulk stream runs on another socket of the same desktop (same main
+ * connection, so through the tunnel: the same LocalTunnel), paced at `bulkRate` bytes/s so
+ * every proxy carries the same load (0: as fast as it goes). The bulk runs from before the
+ * warm-up to after the last sample. Also the bulk's MiB/s.
+ */
+export async function echoUnderBulk(ep: Endpoint, count: number, bulkRate: number, size = 64): Promise<{ rtt: number[]; bulkMibs: number }> {
+  const opts = { headers: ep.headers, origin: ep.origin, timeoutMs: SOCKET_TIMEOUT_MS };
+  const main = await openMain(ep.url, opts);
+  let stop = false;
+  let bulkBytes = 0;
+  try {
+    const bulk = await openChannel(ep.url, 'stream', { ...opts, main, bytes: Number.MAX_SAFE_INTEGER, ...(bulkRate > 0 && { rate: bulkRate }) });
+    const t0 = performance.now();
+    const draining = (async () => {
+      while (!stop) {
+        const m = await bulk.next(SOCKET_TIMEOUT_MS);
+        if (m.readUInt32LE(0) !== SimMsg.Data) throw new Error(`bulk: unexpected message type ${m.readUInt32LE(0)}`);
+        bulkBytes += m.length - HEADER_BYTES;
+      }
+    })();
+    const ch = await openChannel(ep.url, 'echo', { ...opts, main });
+    const payload = Buffer.alloc(size, 0x5a);
+    const rtt: number[] = [];
+    try {
+      for (let i = 0; i < Math.min(50, count); i++) await ch.echo(payload);
+      for (let i = 0; i < count; i++) {
+        const t = performance.now();
+        const back = await ch.echo(payload);
+        rtt.push(performance.now() - t);
+        if (back.length !== size) throw new Error(`echo: sent ${size} bytes, got ${back.length} back`);
+      }
+    } finally {
+      stop = true;
+      await ch.close();
+    }
+    const bulkMibs = bulkBytes / (1024 * 1024) / ((performance.now() - t0) / 1000);
+    await bulk.close();
+    await draining.catch(() => {}); // ends with the socket
+    return { rtt, bulkMibs };
+  } finally {
+    stop = true;
+    await main.close();
+  }
+}
+
 /** A browser's connection pool to one origin: 6 keep-alive connections. */
 export function browserAgent(): Agent {
   return new Agent({ keepAlive: true, maxSockets: 6, maxFreeSockets: 6, rejectUnauthorized: false });

@@ -4,9 +4,13 @@
  *   --json FILE      also write the result as JSON
  *   --rounds N       interleaved rounds (default 5; --quick 1)
  *   --stream-mib N   bulk stream per round (default 256)
- *   --scenarios a,b  only these of direct,tunnel,nginx,tunnel_squid (default all)
+ *   --scenarios a,b  only these of direct,tunnel,nginx,node_tls_pipe,tunnel_squid (default all)
+ *   --bulk-mibs N    the bulk stream beside the echo under load, MiB/s (default 64; 0: unpaced)
+ *   --desktop-rounds N   time to desktop: launcher/direct pairs per catalogue (default 30; --quick 2)
+ *   --long-catalogue N   rows of the long desktop list (default 600)
+ *   --launcher-node-flags "F …"   node flags for the launcher process (e.g. a V8 heap setting to A/B)
  *   --profile DIR    run the tunnel processes under node --cpu-prof, profiles into DIR
- *   --no-fanout, --no-start   leave those phases out
+ *   --no-fanout, --no-start, --no-desktop, --no-launcher   leave those phases out
  * The same file is the entry of the benchmark's child processes: --child <role> '<json>'.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,13 +19,16 @@ import { parseArgs } from 'node:util';
 import { runBench } from './bench';
 import { CHILD_FLAG, exitWithParent } from './children';
 import { SCENARIOS, formatTable, type Scenario } from './report';
-import { runStartTiming, runTunnelHost } from './tunnel-process';
+import { runLauncher } from './launcher-process';
+import { runStartTiming, runTlsPipe, runTunnelHost } from './tunnel-process';
 
 async function child(role: string, json: string): Promise<void> {
   exitWithParent();
   const config = JSON.parse(json);
   if (role === 'tunnels') return runTunnelHost(config);
   if (role === 'start-timing') return runStartTiming(config);
+  if (role === 'launcher') return runLauncher(config);
+  if (role === 'tls-pipe') return runTlsPipe(config);
   throw new Error(`unknown child role ${role}`);
 }
 
@@ -43,11 +50,22 @@ async function main(): Promise<void> {
       scenarios: { type: 'string' },
       'no-fanout': { type: 'boolean', default: false },
       'no-start': { type: 'boolean', default: false },
+      'no-desktop': { type: 'boolean', default: false },
+      'no-launcher': { type: 'boolean', default: false },
+      'bulk-mibs': { type: 'string' },
+      'desktop-rounds': { type: 'string' },
+      'long-catalogue': { type: 'string' },
+      'launcher-node-flags': { type: 'string' },
     },
     strict: true,
   });
-  const rounds = positiveNumber('--rounds', values.rounds);
-  if (rounds !== undefined && !Number.isInteger(rounds)) throw new Error(`--rounds must be a whole number, got ${values.rounds}`);
+  const whole = (flag: string, v: string | undefined) => {
+    const n = positiveNumber(flag, v);
+    if (n !== undefined && !Number.isInteger(n)) throw new Error(`${flag} must be a whole number, got ${v}`);
+    return n;
+  };
+  const rounds = whole('--rounds', values.rounds);
+  const bulkMibs = values['bulk-mibs'] === '0' ? 0 : positiveNumber('--bulk-mibs', values['bulk-mibs']);
   const scenarios = values.scenarios?.split(',').map((x) => x.trim()) as Scenario[] | undefined;
   const unknown = scenarios?.filter((x) => !SCENARIOS.includes(x));
   if (unknown?.length) throw new Error(`--scenarios: unknown ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
@@ -63,6 +81,12 @@ async function main(): Promise<void> {
     streamMib: positiveNumber('--stream-mib', values['stream-mib']),
     skipFanout: values['no-fanout'],
     skipStart: values['no-start'],
+    skipDesktop: values['no-desktop'],
+    skipLauncher: values['no-launcher'],
+    bulkMibs,
+    desktopRounds: whole('--desktop-rounds', values['desktop-rounds']),
+    longCatalogue: whole('--long-catalogue', values['long-catalogue']),
+    launcherNodeFlags: values['launcher-node-flags']?.split(/\s+/).filter(Boolean),
     profileDir,
     log: (line) => console.error(line),
   });

@@ -21,6 +21,7 @@ export interface TunnelHostConfig {
 export interface TunnelHostReady {
   event: 'ready';
   pid: number;
+  probeUrl: string;
   tunnels: { port: number; origin: string; launchUrl: string }[];
 }
 
@@ -37,11 +38,14 @@ async function startOne(c: Pick<TunnelHostConfig, 'upstream' | 'route' | 'finger
 
 export async function runTunnelHost(c: TunnelHostConfig): Promise<void> {
   if (!Number.isInteger(c.count) || c.count < 1) throw new Error(`tunnel host: count must be a positive integer, got ${c.count}`);
+  const { startProbe } = await import('./probe');
+  const probe = await startProbe();
   const tunnels: LocalTunnel[] = [];
   for (let i = 0; i < c.count; i++) tunnels.push(await startOne(c, c.certDir));
   const ready: TunnelHostReady = {
     event: 'ready',
     pid: process.pid,
+    probeUrl: probe.url,
     tunnels: tunnels.map((t) => ({ port: t.port, origin: t.origin, launchUrl: t.createLaunchUrl() })),
   };
   console.log(JSON.stringify(ready));
@@ -86,4 +90,49 @@ export async function runStartTiming(c: StartTimingConfig): Promise<void> {
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
+}
+
+export interface TlsPipeConfig {
+  upstream: { host: string; port: number };
+  certDir: string;
+}
+
+export interface TlsPipeReady {
+  event: 'ready';
+  pid: number;
+  url: string;
+  probeUrl: string;
+}
+
+/**
+ * The floor under the tunnel: the least a Node TLS proxy does. tls.createServer with the same
+ * localhost certificate, and for every connection one tls.connect upstream, piped both ways;
+ * no HTTP parsing, no checks, no pinning (it accepts any certificate). Nagle off on both
+ * sides, as the tunnel and nginx have it.
+ */
+export async function runTlsPipe(c: TlsPipeConfig): Promise<void> {
+  const { createServer, connect } = await import('node:tls');
+  const { loadOrCreateLocalCertificate } = await import('../../tunnel/local-cert');
+  const { startProbe } = await import('./probe');
+  const probe = await startProbe();
+  const cert = await loadOrCreateLocalCertificate(c.certDir);
+  const server = createServer({ key: cert.keyPem, cert: cert.certPem }, (client) => {
+    client.setNoDelay(true);
+    const upstream = connect({ host: c.upstream.host, port: c.upstream.port, servername: undefined, rejectUnauthorized: false });
+    upstream.setNoDelay(true);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  console.log(JSON.stringify({ event: 'ready', pid: process.pid, url: `https://127.0.0.1:${port}/`, probeUrl: probe.url } satisfies TlsPipeReady));
+  const stop = () => void probe.close().finally(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }

@@ -249,8 +249,8 @@ export class DcvAgent {
     // From here on the simulator's own data messages, not DCV's (see protocol.ts).
     if (msg.channelName === 'echo') ws.on('message', (m: Buffer) => ws.send(m, { binary: true }));
     if (msg.channelName === 'stream') {
-      if (streamAsked.hold) ws.once('message', () => void stream(ws, streamAsked.bytes));
-      else void stream(ws, streamAsked.bytes);
+      if (streamAsked.hold) ws.once('message', () => void stream(ws, streamAsked.bytes, streamAsked.rate));
+      else void stream(ws, streamAsked.bytes, streamAsked.rate);
     }
   }
 
@@ -268,22 +268,26 @@ interface StreamRequest {
   bytes: number;
   /** Start at the client's first message after the confirm (so many streams can start together), not at once. */
   hold: boolean;
+  /** Bytes per second at most (a desktop's display at a steady rate); undefined: as fast as the socket takes them. */
+  rate?: number;
 }
 
-/** 'stream' extensionData: {"bytes":N} with N a non-negative safe integer, optionally "hold":true. */
+/** 'stream' extensionData: {"bytes":N} with N a non-negative safe integer, optionally "hold":true and "rate":BYTES_PER_SECOND. */
 function streamRequest(extensionData: string | undefined): StreamRequest | undefined {
   try {
-    const { bytes, hold } = JSON.parse(extensionData ?? '') as { bytes?: unknown; hold?: unknown };
+    const { bytes, hold, rate } = JSON.parse(extensionData ?? '') as { bytes?: unknown; hold?: unknown; rate?: unknown };
     if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) return undefined;
     if (hold !== undefined && typeof hold !== 'boolean') return undefined;
-    return { bytes, hold: hold ?? false };
+    if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)) return undefined;
+    return { bytes, hold: hold ?? false, ...(rate !== undefined && { rate }) };
   } catch {
     return undefined;
   }
 }
 
-/** Sends `total` bytes in 64 KiB Data messages, at most a few in flight, then Done with their SHA-256. */
-async function stream(ws: WebSocket, total: number): Promise<void> {
+/** Sends `total` bytes in 64 KiB Data messages, at most a few in flight (and at most `rate` bytes/s), then Done with their SHA-256. */
+async function stream(ws: WebSocket, total: number, rate?: number): Promise<void> {
+  const started = performance.now();
   const hash = createHash('sha256');
   const block = Buffer.alloc(STREAM_CHUNK_BYTES);
   for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
@@ -301,6 +305,10 @@ async function stream(ws: WebSocket, total: number): Promise<void> {
     inFlight.add(p);
     // The send callback fires once the socket took the bytes: waiting on it is backpressure.
     if (inFlight.size >= 8) await Promise.race(inFlight);
+    if (rate !== undefined) {
+      const due = started + (sent / rate) * 1000 - performance.now();
+      if (due > 1) await new Promise((resolve) => setTimeout(resolve, due));
+    }
   }
   await Promise.all(inFlight);
   if (ws.readyState === ws.OPEN) ws.send(encodeSim(SimMsg.Done, { bytes: sent, sha256: hash.digest('hex') }));

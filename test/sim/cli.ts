@@ -4,6 +4,7 @@
  *     [--authentication none|system] [--user NAME:PASSWORD]… [--sessions console,other | --sessions ''] [--token SESSION:TOKEN]…
  *     [--auth-token-verifier URL [--auth-token-verifier-ca FILE]] [--max-connections N]
  * Prints one JSON line: {"event":"ready","url":…,"fingerprint":…}.
+ * SIGUSR2 drops every connection (the port stays open) and prints {"event":"dropped","sockets":N,"at":EPOCH_MS}.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -76,6 +77,10 @@ async function main(): Promise<void> {
   });
   const { url, host, name, fingerprint, fingerprintHex, certPem } = sim;
   console.log(JSON.stringify({ event: 'ready', url, host, port: sim.port, name, mode: mode ?? (verifierUrl ? 'verifier' : 'normal'), authentication, fingerprint, fingerprintHex, certPem }));
+  process.on('SIGUSR2', () => {
+    const at = performance.timeOrigin + performance.now();
+    console.log(JSON.stringify({ event: 'dropped', sockets: sim.dropConnections(), at }));
+  });
   const stop = () => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -15,6 +15,14 @@
  * #status ('connected' | 'failed' | 'disconnected' …), #agent (serverInfo.name once connected),
  * #session, #token-present (the page URL carried a token), #error (an abort's reason name,
  * e.g. "main: connectionAbort AUTHENTICATION_FAILED"), li[data-channel] data-state.
+ *
+ * For the benchmark, `window.dcvSim.marks` holds epoch-ms timestamps (performance.timeOrigin +
+ * performance.now(), comparable across processes on one machine): 'main' and each channel when
+ * its socket is confirmed, 'script' when this script starts, 'auth' when the first sign-in on
+ * <base>auth is done, 'connected' when all are, 'disconnected' when the main socket is lost.
+ * A page whose `window.dcvSim.reconnect` was set to true signs in and opens every socket again
+ * after losing its main socket, as the DCV web client does (default off: tests read
+ * 'disconnected'); 'reconnected' marks each time all are open again, `attempts` counts tries.
  */
 import { PAGE_CODEC_JS } from './page-codec';
 
@@ -55,6 +63,13 @@ ${PAGE_CODEC_JS}
   const setStatus = (s) => { $('status').textContent = s; };
   let failed = false;
   const fail = (why) => { if (failed) return; failed = true; setStatus('failed'); $('error').textContent = why; };
+  const sim = window.dcvSim = { marks: {}, reconnect: false, attempts: 0 };
+  const mark = (name) => { sim.marks[name] = performance.timeOrigin + performance.now(); };
+  mark('script');
+  let connectedOnce = false;
+  let lost = false;
+  /** The sockets of the current connection, by label. */
+  let live = {};
 
   // Like the real client: relative to the page, protocol swapped, so /<agentIP>/ stays in front.
   const wsUrl = (path) => {
@@ -96,7 +111,14 @@ ${PAGE_CODEC_JS}
     const reply = C.decodeSetupServer(await sock.next());
     if (reply.kind === 'connectionAbort') throw new Error(label + ': connectionAbort ' + C.abortReasonName(reply.reason));
     if (reply.kind !== want) throw new Error(label + ': expected ' + want + ', got ' + reply.kind);
-    sock.onClose = () => { setState(label, 'closed'); if (!failed) setStatus('disconnected'); };
+    live[label] = sock;
+    sock.onClose = () => {
+      if (live[label] !== sock) return; // a socket of an earlier connection
+      setState(label, 'closed');
+      if (failed) return;
+      setStatus('disconnected');
+      if (label === 'main' && !lost) { lost = true; mark('disconnected'); if (sim.reconnect) reconnect(0); }
+    };
     return { sock: sock, reply: reply };
   };
 
@@ -130,12 +152,14 @@ ${PAGE_CODEC_JS}
   const wanted = decodeURIComponent(location.hash.slice(1));
   const urlToken = query.get('authToken') || '';
 
-  (async () => {
+  const connect = async () => {
+    sim.attempts++;
     let sessionId = wanted;
     let token = urlToken;
     if (!token) {
       setStatus('authenticating');
       const targets = await signIn(query);
+      if (!connectedOnce) mark('auth');
       if (!targets.length) throw new Error('No session is available');
       const target = targets.filter((t) => t.sessionId === wanted)[0] || targets[0];
       sessionId = target.sessionId;
@@ -153,6 +177,7 @@ ${PAGE_CODEC_JS}
       }), 'connectionConfirm');
     } catch (e) { setState('main', 'error'); throw e; }
     setState('main', 'open');
+    mark('main');
     $('session').textContent = sessionId;
     $('token-present').textContent = String(Boolean(urlToken));
     $('agent').textContent = (main.reply.serverInfo && main.reply.serverInfo.name) || '';
@@ -167,10 +192,31 @@ ${PAGE_CODEC_JS}
           maxProtocolVersion: PROTOCOL,
         }), 'channelConnectionConfirm');
         setState(c, 'open');
+        mark(c);
       } catch (e) { setState(c, 'error'); throw e; }
     }));
     setStatus('connected');
-  })().catch((e) => fail(e && e.message ? e.message : String(e)));
+    mark(connectedOnce ? 'reconnected' : 'connected');
+    connectedOnce = true;
+    lost = false;
+  };
+
+  // After a lost main socket: again at once, then after 250 ms, 500 ms … up to 4 s, 20 tries.
+  const reconnect = (attempt) => {
+    setTimeout(() => {
+      setStatus('reconnecting');
+      connect().catch(() => {
+        // What this try left open goes: the next try starts from nothing.
+        const left = live;
+        live = {};
+        for (const k in left) left[k].ws.close(1000);
+        if (attempt + 1 >= 20) return fail('reconnect: gave up after 20 tries');
+        reconnect(attempt + 1);
+      });
+    }, attempt === 0 ? 0 : Math.min(4000, 125 * 2 ** attempt));
+  };
+
+  connect().catch((e) => fail(e && e.message ? e.message : String(e)));
 })();
 `;
 }

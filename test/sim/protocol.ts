@@ -403,6 +403,8 @@ export interface ChannelOptions extends MainOptions {
   bytes?: number;
   /** 'stream': wait for `startStream()` instead of streaming at once (extensionData "hold":true). */
   hold?: boolean;
+  /** 'stream': at most this many bytes per second (extensionData "rate"). */
+  rate?: number;
   /** Sent as is instead of the default ('stream': {"bytes":N}, else none). */
   extensionData?: string;
   /** Instead of the main connection's (to test a wrong one). */
@@ -437,7 +439,7 @@ export async function openChannel(url: string, channel: ChannelName | (string & 
   try {
     s = await openSocket(socketUrl(url, 'ws'), opts);
     const sock = s;
-    const extensionData = opts.extensionData ?? (channel === 'stream' ? JSON.stringify({ bytes: opts.bytes ?? 0, ...(opts.hold && { hold: true }) }) : undefined);
+    const extensionData = opts.extensionData ?? (channel === 'stream' ? JSON.stringify({ bytes: opts.bytes ?? 0, ...(opts.hold && { hold: true }), ...(opts.rate !== undefined && { rate: opts.rate }) }) : undefined);
     const confirm = await firstAnswer(
       s,
       {

@@ -357,6 +357,29 @@ describe('simulator, DCV first messages on <base>ws', () => {
     expect((await aborted(openChannel(sim.url, 'display', { main }))).reasonName).toBe('INVALID_CONNECTION_ID');
   });
 
+  it('a paced stream delivers every byte with its hash; a rate that is not a positive number is refused', async () => {
+    const main = await openMain(sim.url);
+    const ch = await openChannel(sim.url, 'stream', { main, bytes: 300_000, rate: 50 * 1024 * 1024 });
+    const got = await ch.receiveStream();
+    expect(got).toMatchObject({ bytes: 300_000, serverBytes: 300_000, sha256: got.serverSha256 });
+    await ch.close();
+    for (const rate of ['0', '-5', '"fast"']) {
+      expect((await aborted(openChannel(sim.url, 'stream', { main, extensionData: `{"bytes":10,"rate":${rate}}` }))).reasonName).toBe('PROTOCOL_ERROR');
+    }
+    await main.close();
+  });
+
+  it('dropConnections destroys every socket, upgraded or not, and keeps listening', async () => {
+    const main = await openMain(sim.url);
+    const ch = await openChannel(sim.url, 'display', { main });
+    expect(sim.dropConnections()).toBeGreaterThanOrEqual(2);
+    await expect(ch.next(5_000)).rejects.toThrow(/closed/);
+    await expect(main.next(5_000)).rejects.toThrow(/closed/);
+    const again = await openMain(sim.url);
+    expect(again.agent).toBe(main.agent);
+    await again.close();
+  });
+
   it('an echo channel sends back every message byte for byte, including ones shaped like DCV messages', async () => {
     const ch = await openChannel(sim.url, 'echo');
     const dcvShaped = Buffer.from(encodeSetupClientMessage({ kind: 'connectionRequest', sessionId: 'console', authenticationToken: 'x' }));

@@ -98,6 +98,11 @@ export interface Simulator {
   /** 'AB:CD:…' upper-case with colons. */
   fingerprintHex: string;
   stats(): SimulatorStats;
+  /**
+   * An agent that drops its clients (a restart of dcvserver, a network blip): every socket,
+   * upgraded or not, is destroyed; the port keeps listening. Returns how many were dropped.
+   */
+  dropConnections(): number;
   /** Closes every socket; resolves when the port is free. */
   close(): Promise<void>;
 }
@@ -259,6 +264,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     keyPem: key,
     fingerprint: fingerprintOf(cert),
     fingerprintHex: fingerprintHexOf(cert),
+    dropConnections: () => {
+      const dropped = connections.size;
+      for (const ws of wss.clients) ws.terminate();
+      for (const s of connections) s.destroy();
+      return dropped;
+    },
     stats: () => ({ ...stats, byPath: { ...stats.byPath }, sockets: stats.sockets.map((l) => ({ ...l })), dcv: agent.stats() }),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {

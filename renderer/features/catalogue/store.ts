@@ -8,6 +8,7 @@ import type { Desktop, Endpoint, Profile, Settings } from '../../../preload/cont
 import type { I18nState } from '../../i18n/store';
 import type { MessageKey } from '../../i18n/translate';
 import type { ToastsState } from '../toasts/store';
+import { keepUnchanged } from './keep-unchanged';
 
 export type ItemKind = 'endpoint' | 'desktop' | 'profile' | 'source';
 
@@ -51,7 +52,8 @@ export function createCatalogueStore(api: LauncherApi, i18n: StoreApi<I18nState>
       view: null,
       loadError: null,
       load: reload,
-      apply: (view) => {
+      apply: (fresh) => {
+        const view = keepUnchanged(get().view, fresh);
         set({ view, loadError: null });
         if (i18n.getState().lang !== view.catalogue.settings.language) i18n.getState().setLang(view.catalogue.settings.language);
       },

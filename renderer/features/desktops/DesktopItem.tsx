@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Desktop, Endpoint, Recent } from '../../../preload/contract/model';
 import type { CatalogueView } from '../../../preload/contract/api';
 import { useActions } from '../../app/services';
@@ -15,7 +16,11 @@ export interface DesktopItemProps {
   recent?: Recent;
 }
 
-export function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemProps) {
+/**
+ * Memoised: a catalogue reload keeps unchanged desktops' objects (keepUnchanged), so only the
+ * rows that changed render again — a long list stays cheap while a desktop opens.
+ */
+export const DesktopItem = memo(function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemProps) {
   const t = useT();
   const lang = useLang();
   const { setFavourite } = useActions('catalogue');
@@ -82,4 +87,4 @@ export function DesktopItem({ desktop, endpoint, health, recent }: DesktopItemPr
       </div>
     </li>
   );
-}
+});
