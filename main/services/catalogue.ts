@@ -218,7 +218,9 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
   };
 
   return {
-    get: async (): Promise<Result<CatalogueView>> => ok(await view()),
+    // Behind the writes already asked for: a Connect answers before its recent is on disk, and
+    // the next read still sees it.
+    get: (): Promise<Result<CatalogueView>> => serial(async () => ok(await view())),
 
     saveEndpoint: (input: EndpointInput): Promise<Result<Endpoint>> =>
       serial(async () => {

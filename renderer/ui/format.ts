@@ -1,15 +1,28 @@
 import { localeOf, type Lang } from '../i18n/translate';
 
+// Made once per language and style: building an Intl.DateTimeFormat costs far more than
+// formatting (a long list formats one date per row).
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(lang: Lang, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${lang}:${withTime}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(localeOf(lang), withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 export function formatDateTime(lang: Lang, iso: string | number): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateFormat(lang, true).format(date);
 }
 
 export function formatDate(lang: Lang, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'medium' }).format(date);
+  return dateFormat(lang, false).format(date);
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

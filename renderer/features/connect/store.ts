@@ -102,10 +102,9 @@ export function createConnectStore({ api, catalogue, sessions, connections, tabs
       switch (job.kind) {
         case 'open': {
           const request = { desktopId: job.desktopId, ...(job.profileId ? { profileId: job.profileId } : {}), ...(job.viewer ? { viewer: true } : {}) };
-          const result = await api.invoke('connection.open', request);
-          // Recents and the status dot changed either way.
-          void catalogue.getState().load();
-          return result;
+          // Recents and the status dot arrive as catalogue.changed once the recent is saved: no
+          // reload of the whole list here, while the desktop's tab starts.
+          return api.invoke('connection.open', request);
         }
         case 'refresh': {
           const result = await api.invoke('sessions.refresh', { sourceId: job.sourceId });
@@ -149,7 +148,8 @@ export function createConnectStore({ api, catalogue, sessions, connections, tabs
           // An open tab for the desktop goes to the new launch; otherwise a new tab.
           const tabOpened =
             api.mode === 'browser' && r.openIn !== 'dcv-file' ? tabs.navigate(session.desktopId, r.launchUrl) || tabs.open(session.desktopId, r.launchUrl) : false;
-          if (tabOpened) tabs.focus(session.desktopId);
+          // Either way a new tab took the launch and came forward by itself (no focus() here: it
+          // costs the launcher's page a synchronous layout while the desktop starts).
           get().refreshTabs();
           return setPhase({ kind: 'opened', result: r, tabOpened });
         }
