@@ -6,6 +6,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicProxyAuthorization, connectRequestHead, connectThroughProxy, MAX_PROXY_HEAD_BYTES } from './connect-proxy';
 import { TunnelError } from './errors';
+import { scriptedProxy as startScriptedProxy, type ScriptedProxy } from './testing/scripted-proxy';
 
 let servers: Server[] = [];
 let clients: Socket[] = [];
@@ -13,28 +14,17 @@ afterEach(async () => {
   clients.forEach((c) => c.destroy());
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   servers = [];
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
   clients = [];
 });
 
-/** A proxy that records the request head and answers with `answer` (in pieces, to test reassembly). */
-async function scriptedProxy(answer: Buffer | string, pieces = 1): Promise<{ port: number; requests: string[] }> {
-  const requests: string[] = [];
-  const server = createServer((s) => {
-    let head = '';
-    s.on('error', () => {});
-    s.on('data', (d) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      requests.push(head);
-      const bytes = Buffer.from(answer);
-      const size = Math.ceil(bytes.length / pieces);
-      for (let i = 0; i < bytes.length; i += size) s.write(bytes.subarray(i, i + size));
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, requests };
+/** The shared scripted proxy, closed after each test. */
+async function scriptedProxy(answer: Buffer | string, pieces = 1): Promise<ScriptedProxy> {
+  const proxy = await startScriptedProxy(answer, pieces);
+  proxies.push(proxy);
+  return proxy;
 }
+const proxies: ScriptedProxy[] = [];
 
 async function socketTo(port: number): Promise<Socket> {
   const s = connect(port, '127.0.0.1');

@@ -18,6 +18,7 @@ import { serviceClient } from './test-client';
 import { createLauncherServices, type LauncherServicesOptions } from './app';
 import { fakeSafeStorage } from './secrets/fake-safe-storage';
 import type { KeytarLike } from './secrets/keytar';
+import { scriptedProxy } from '../../tunnel/testing/scripted-proxy';
 
 const dirs: string[] = [];
 const running: LauncherServices[] = [];
@@ -353,21 +354,15 @@ describe.skipIf(!needBinaries('squid', 'htpasswd'))('proxy credentials for a sys
 
 /** A proxy that records the Proxy-Authorization of every CONNECT and answers 407 (Basic). */
 async function recordingProxy() {
-  const authorizations: Array<string | null> = [];
-  const server = createServer((s) => {
-    let head = '';
-    s.on('error', () => {});
-    s.on('data', (d) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      authorizations.push(/^Proxy-Authorization: (.*)$/im.exec(head)?.[1] ?? null);
-      s.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="b"\r\nContent-Length: 0\r\n\r\n');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `http://127.0.0.1:${port}`, port, authorizations };
+  const proxy = await scriptedProxy('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="b"\r\nContent-Length: 0\r\n\r\n');
+  onTestFinished(proxy.close);
+  return {
+    url: `http://127.0.0.1:${proxy.port}`,
+    port: proxy.port,
+    get authorizations(): Array<string | null> {
+      return proxy.requests.map((head) => /^Proxy-Authorization: (.*)$/im.exec(head)?.[1] ?? null);
+    },
+  };
 }
 
 describe.skipIf(!needBinaries('squid', 'htpasswd'))('proxy credentials: refused once, bound to their proxy (issue 12, items 5 and 6; real squid)', () => {
