@@ -110,6 +110,19 @@ describe('proxy URLs with a password written as it is (property)', () => {
     );
   });
 
+  it('a schemeless URL whose password starts with "//" is not read as scheme "alice" (fast-check found it)', () => {
+    expect(redactProxyUrl('alice://aaaaaaaa@proxy.corp:3128')).toBe('alice:***@proxy.corp:3128');
+    const thrown = (() => {
+      try {
+        proxyFromUrl('alice://aaaaaaaa@proxy.corp:3128');
+      } catch (e) {
+        return e as Error & { code?: string };
+      }
+    })();
+    expect(thrown?.code).toBe('PROXY_URL_UNENCODED');
+    expect(thrown?.message).not.toContain('aaaaaaaa');
+  });
+
   it('a piece of the password never becomes the proxy', () => {
     // WHATWG URL reads "http://alice:123#x@proxy:3128" as host alice, port 123.
     expect(() => proxyFromUrl('http://alice:123#x@proxy:3128')).toThrow(expect.objectContaining({ code: 'PROXY_URL_UNENCODED' }));

@@ -83,7 +83,10 @@ export function proxyFromUrl(url: string): {
   const raw = url.trim();
   if (raw === '') throw new Error('proxy URL is empty');
   const s = redactProxyUrl(raw);
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1].toLowerCase();
+  let scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1].toLowerCase();
+  // "alice://pw@proxy" without a scheme is user "alice" and a password starting with "//": a
+  // name that is no proxy scheme, before an "@", is read so (and refused as unencoded below).
+  if (scheme !== undefined && raw.includes('@') && !/^(?:https?|socks[45]?[ah]?)$/.test(scheme)) scheme = undefined;
   if (scheme !== undefined && scheme !== 'http') {
     if (scheme === 'https') throw new Error(`proxy "${s}": HTTPS proxies (TLS to the proxy) are not supported; use http://`);
     if (scheme.startsWith('socks')) throw new Error(`proxy "${s}": SOCKS proxies are not supported; use an HTTP proxy`);
@@ -129,7 +132,9 @@ export function proxyFromUrl(url: string): {
 export function redactProxyUrl(url: string): string {
   const at = url.lastIndexOf('@');
   if (at < 0) return url;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  // Only a proxy scheme counts as one: without a scheme, "alice://pw@proxy" is user "alice"
+  // with a password that starts with "//" (found by fast-check), not scheme "alice".
+  const scheme = /^(?:https?|socks[45]?[ah]?):\/\//i.exec(url)?.[0] ?? '';
   const userinfo = url.slice(scheme.length, at);
   const user = /^([^:/?#@\s]*)(:?)/.exec(userinfo)!;
   // "user@" alone names no password; "user:…@" keeps the name and loses the rest.

@@ -58,7 +58,7 @@ describe.skipIf(!needBinaries('chromium'))('browser host in Chromium', () => {
     await browser?.close();
     await host?.close();
     await new Promise((resolve) => attacker?.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('launch URL → cookie → page → API round trip and pushed events; inline script blocked by the CSP', async () => {

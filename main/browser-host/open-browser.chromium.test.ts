@@ -140,7 +140,9 @@ describe.skipIf(!needBinaries('chromium'))("browser mode's first screen in Chrom
     await host?.close();
     await services?.close();
     await Promise.all([desktop, stranger].map((s) => s && new Promise((r) => s.server.close(r))));
-    rmSync(dir, { recursive: true, force: true });
+    // Chromium's helper processes (crashpad) may still write into a profile for a moment after
+    // the browser exits: retry instead of failing on ENOTEMPTY.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it("with npm start's flags the launch file opens the launcher itself, and only the launcher's certificate is trusted", async () => {

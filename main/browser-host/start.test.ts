@@ -58,7 +58,7 @@ describe('browser mode start-up (main/browser-host/start.ts)', () => {
     ensureRendererBuilt();
     dir = mkdtempSync(join(tmpdir(), 'host-start-'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
   it('--no-open: prints the bilingual banner with a working one-time URL and the fingerprint check; Ctrl+C stops it', async () => {
     const dataDir = join(dir, 'no-open');
