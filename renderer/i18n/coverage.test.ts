@@ -6,9 +6,6 @@
  * This test (only) imports the tunnel's and main's runtime lists, and reads main's sources for
  * codes that have no list, so a code added there without wording here fails here.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +26,11 @@ import { PLACES, isPlace } from './places';
 import { translate, type Lang, type MessageKey } from './translate';
 import { createWords, isReasonCode, isSummaryCode, wordAdvice, wordMessage, wordSummary, type StepStatus } from './wording';
 import { REASON_CODES } from './wording/codes';
+// The sources that send codes, read as text (Vite's ?raw: the renderer imports no Node built-in).
+import connectionManagerSource from '../../main/services/connection-manager.ts?raw';
+import diagnosticsSource from '../../main/services/diagnostics.ts?raw';
+import proxyPolicySource from '../../main/services/proxy-policy.ts?raw';
+import sessionDirectorySource from '../../main/services/session-directory.ts?raw';
 
 afterEach(cleanup);
 
@@ -178,13 +180,11 @@ const STATUSES: Array<StepStatus | undefined> = ['ok', 'warn', 'fail', 'skip', u
 
 // ---- the codes main and the tunnel can send ----------------------------------------------------------------
 
-/** A file of the repository (jsdom's URL resolves against its page, so the path is built with node:path). */
-const sourceOf = (path: string) => readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../..', path), 'utf8');
 const quoted = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]);
 
 /** Route reasons and what the sources say: proxy-policy.ts writes them as literals (says.profile.<mode> for each mode). */
 function reasonCodesMainSends(): string[] {
-  const policy = sourceOf('main/services/proxy-policy.ts');
+  const policy = proxyPolicySource;
   const literal = quoted(policy, /'((?:route|says|explain)\.[\w.]+)'/g);
   const modes = ['direct', 'manual', 'env', 'system'].map((m) => `says.profile.${m}`);
   return [...new Set([...literal, ...modes, ...ROUTE_ENV_CODES])];
@@ -205,8 +205,8 @@ const API_CODES: Record<ApiErrorCode, true> = { INVALID_INPUT: true, NOT_FOUND: 
 
 /** Every code a Failure, a ConnectionState or an ApiError can carry. */
 function failureCodes(): string[] {
-  const directory = quoted(sourceOf('main/services/session-directory.ts'), /failed\('([A-Z_]+)'/g);
-  const manager = quoted(sourceOf('main/services/connection-manager.ts'), /kind: 'failed', code: '([A-Z_]+)'/g);
+  const directory = quoted(sessionDirectorySource, /failed\('([A-Z_]+)'/g);
+  const manager = quoted(connectionManagerSource, /kind: 'failed', code: '([A-Z_]+)'/g);
   return [...new Set([...Object.keys(STEP_OF), ...Object.keys(BROKER_CODES), ...Object.keys(API_CODES), ...directory, ...manager, 'CLOSED', 'UNEXPECTED'])];
 }
 
@@ -227,7 +227,7 @@ describe('every code has wording in both languages', () => {
   });
 
   it('summaries: every SUMMARY_CODES entry (and main’s own), with nested reasons, in every status', () => {
-    const codes = [...SUMMARY_CODES, ...quoted(sourceOf('main/services/diagnostics.ts'), /code: '(summary\.[\w.]+)'/g)];
+    const codes = [...SUMMARY_CODES, ...quoted(diagnosticsSource, /code: '(summary\.[\w.]+)'/g)];
     const problems: string[] = [];
     for (const code of codes) if (!isSummaryCode(code)) problems.push(`no wording for ${code}`);
     for (const lang of LANGS) {
