@@ -9,6 +9,7 @@ import type { Advice, AdviceCode, HintFacts } from '../../tunnel/doctor-hints';
 import type { SummaryCode } from '../../tunnel/doctor-summary';
 import type { CertificateSummary, TunnelErrorCode } from '../../tunnel/errors';
 import type { Message, MessageParam } from '../../tunnel/messages';
+import type { SessionSummary } from '../../tunnel/session-manager/types';
 import type { Diagnosis, DiagnosisStep, DiagnosisStepId, TunnelStats } from '../../tunnel/types';
 import { Desktop, Endpoint, Id, Profile, SessionSource, Settings, type Catalogue } from './model';
 import { CHANNELS, EVENT_NAMES } from './names';
@@ -134,27 +135,19 @@ export type OpenResult =
 
 // ---- Session Manager -----------------------------------------------------------------------
 
-/** One Broker session as the desktop list shows it. */
-export interface SessionView {
+/**
+ * One Broker session as the desktop list shows it: the Broker's own fields as the Broker client
+ * reads them (id, name, owner, type — Virtual or Console —, state, …), and the list's.
+ */
+export interface SessionView
+  extends Pick<SessionSummary, 'id' | 'name' | 'owner' | 'type' | 'state' | 'substate' | 'stateReason' | 'creationTime' | 'lastDisconnectionTime'> {
   /** Its id in the desktop list, recents, favourites and connections: stable per source and session. */
   key: string;
   sourceId: string;
-  /** The Broker's session id. */
-  id: string;
-  name: string;
-  owner: string;
-  /** As the Broker writes it: Virtual or Console. */
-  type: string;
-  /** CREATING, READY, DELETING, DELETED or UNKNOWN (anything else is shown as it came). */
-  state: string;
-  substate?: string;
-  stateReason?: string;
   server: { ip: string; hostname: string; port: string };
   /** The server's tags. */
   tags: Record<string, string>;
   connections?: number;
-  lastDisconnectionTime?: string;
-  creationTime?: string;
   favourite: boolean;
   /** Starred or opened before, but no longer listed by the Broker. */
   gone: boolean;

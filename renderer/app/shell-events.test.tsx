@@ -7,7 +7,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_TEXT_LIMIT, type OpenResult } from '../../preload/contract/api';
-import { createFakeApi, desktop, endpoint, inspection, ok, profile, type FakeApi } from '../test/fakeApi';
+import { createFakeApi, desktop, endpoint, inspection, openedResult, profile, scriptOpens, type FakeApi } from '../test/fakeApi';
 import { expectNoEnglishSentences } from '../test/noEnglish';
 import { renderApp } from '../test/render';
 
@@ -29,10 +29,7 @@ async function loaded(api: FakeApi) {
   return rendered;
 }
 
-function scripted(api: FakeApi, ...answers: OpenResult[]) {
-  let i = 0;
-  api.handle('connection.open', () => ok(answers[Math.min(i++, answers.length - 1)]));
-}
+const scripted = scriptOpens;
 
 describe('File ▸ Import… (import.file)', () => {
   it('opens the Import dialog with the file: its name, its text, the format detected from the name', async () => {
@@ -144,19 +141,7 @@ describe('a deep link (connect.request)', () => {
 
   it('opened: said in Japanese', async () => {
     const api = createFakeApi(catalogue);
-    scripted(api, {
-      kind: 'opened',
-      launchUrl: 'https://127.0.0.1:41234/',
-      openIn: 'window',
-      connection: {
-        desktopId: 'd1',
-        port: 41234,
-        origin: 'https://127.0.0.1:41234',
-        state: { kind: 'open' },
-        stats: { activeSockets: 0, activeWebSockets: 0, totalSockets: 0, bytesUp: 0, bytesDown: 0, upstreamConnectMs: null, lastError: null },
-        openedAt: '2025-03-01T09:00:00.000Z',
-      },
-    });
+    scripted(api, openedResult());
     const { user } = await loaded(api);
     await user.click(within(await linkArrives(api)).getByRole('button', { name: '開く' }));
     const dialog = await screen.findByRole('dialog', { name: 'Agent 1 を開きました' });

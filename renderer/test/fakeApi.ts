@@ -7,6 +7,8 @@
 import {
   parseRequest,
   type CertificateSummary,
+  type ConnectionInfo,
+  type OpenResult,
   type SessionView,
   type SourceStatus,
   type CatalogueView,
@@ -109,6 +111,32 @@ export function sessionView(over: Partial<SessionView> = {}): SessionView {
 
 export function sourceStatus(over: Partial<SourceStatus> = {}): SourceStatus {
   return { sourceId: 'sm1', user: 'alice', refreshing: false, refreshedAt: '2026-12-06T00:00:00.000Z', sessions: [], ...over };
+}
+
+/** An open connection as main reports it (desktop d1 on port 41234 unless told). */
+export function connectionInfo(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
+  const port = over.port ?? 41234;
+  return {
+    desktopId: 'd1',
+    port,
+    origin: `https://127.0.0.1:${port}`,
+    state: { kind: 'open' },
+    stats: { activeSockets: 0, activeWebSockets: 0, totalSockets: 0, bytesUp: 0, bytesDown: 0, upstreamConnectMs: null, lastError: null },
+    openedAt: '2025-03-01T09:00:00.000Z',
+    ...over,
+  };
+}
+
+/** connection.open's answer for an opened desktop, in a window. */
+export function openedResult(over: Partial<Extract<OpenResult, { kind: 'opened' }>> = {}): OpenResult {
+  const connection = over.connection ?? connectionInfo();
+  return { kind: 'opened', connection, launchUrl: `${connection.origin}/`, openIn: 'window', ...over };
+}
+
+/** connection.open answers these in turn (the last one again after that). */
+export function scriptOpens(api: FakeApi, ...answers: OpenResult[]): void {
+  let i = 0;
+  api.handle('connection.open', () => ok(answers[Math.min(i++, answers.length - 1)]));
 }
 
 export function certificate(over: Partial<CertificateSummary> = {}): CertificateSummary {

@@ -1,7 +1,9 @@
 import { isInfoCode } from '../../tunnel/doctor-hints';
 import { expect } from 'vitest';
 import { diagnose as realDiagnose, type DiagnoseInput, type DiagnoseOptions } from '../../tunnel/doctor';
+import type { SessionDiagnoseInput } from '../../tunnel/session-manager/doctor-session';
 import type { Diagnosis, DiagnosisStep } from '../../tunnel/types';
+import type { BrokerSim } from '../sim/broker';
 import { checkMessagesAsData } from './messages';
 
 export const DESKTOP_STEPS = ['dns', 'tcp', 'proxy', 'tls', 'http', 'websocket'];
@@ -52,4 +54,14 @@ export function expectWarning(d: Diagnosis, id: DiagnosisStep['id'], code: strin
   expect(d.ok).toBe(true);
   checkMessagesAsData(d);
   return s;
+}
+
+/** The Broker simulator reached directly, its certificate pinned, with its first client's credentials. */
+export function directBroker(b: BrokerSim): SessionDiagnoseInput['broker'] {
+  return {
+    broker: { host: b.host, port: b.port },
+    route: 'DIRECT',
+    trust: { kind: 'pin', fingerprints: [b.fingerprint] },
+    auth: { kind: 'client-credentials', clientId: b.clientId, clientPassword: b.clientPassword },
+  };
 }

@@ -10,7 +10,7 @@ import { freePort } from '../peers/process';
 import { startBroker, type BrokerSim } from '../sim/broker';
 import { startGateway, type Gateway } from '../sim/gateway';
 import { startSimulator, type Simulator } from '../sim/simulator';
-import { SESSION_STEPS } from './helpers';
+import { directBroker, SESSION_STEPS } from './helpers';
 
 let broker: BrokerSim;
 let agent: Simulator;
@@ -36,12 +36,7 @@ function fakeIo(env: NodeJS.ProcessEnv = {}) {
 
 function input(sessionId: string, tokens: string[] = []): SessionDiagnoseInput {
   return {
-    broker: {
-      broker: { host: broker.host, port: broker.port },
-      route: 'DIRECT',
-      trust: { kind: 'pin', fingerprints: [broker.fingerprint] },
-      auth: { kind: 'client-credentials', clientId: broker.clientId, clientPassword: broker.clientPassword },
-    },
+    broker: directBroker(broker),
     routeReason: '--proxy direct',
     sessionId,
     target: async (session, token) => {

@@ -13,7 +13,7 @@ import { freePort } from '../peers/process';
 import { startBroker, type BrokerSim } from '../sim/broker';
 import { startGateway, type Gateway } from '../sim/gateway';
 import { startSimulator, type Simulator } from '../sim/simulator';
-import { expectStep, SESSION_STEPS, step } from './helpers';
+import { directBroker, expectStep, SESSION_STEPS, step } from './helpers';
 import { checkMessagesAsData } from './messages';
 
 let broker: BrokerSim;
@@ -103,13 +103,7 @@ const atServer =
 
 function input(extra: Partial<SessionDiagnoseInput> & { sessionId: string }, b: BrokerSim = broker): SessionDiagnoseInput {
   return {
-    broker: {
-      broker: { host: b.host, port: b.port },
-      route: 'DIRECT',
-      trust: { kind: 'pin', fingerprints: [b.fingerprint] },
-      auth: { kind: 'client-credentials', clientId: b.clientId, clientPassword: b.clientPassword },
-      timeouts: { connectMs: 5000, handshakeMs: 5000, requestMs: 5000 },
-    },
+    broker: { ...directBroker(b), timeouts: { connectMs: 5000, handshakeMs: 5000, requestMs: 5000 } },
     routeReason: 'Endpoint → Proxy: Direct',
     target: viaGateway(gateway),
     ...extra,

@@ -35,7 +35,7 @@ import { mediaType, readBody, sendJson, type Handler, type RejectedRequest } fro
 import { OPERATIONS, type OperationContext } from './broker-operations';
 import { SessionStore, type BrokerServerSeed, type BrokerSessionSeed, type SessionState, type SimServer, type SimSession } from './broker-sessions';
 import { AccessTokens, ConnectionTokens } from './broker-tokens';
-import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
+import { makeSelfSignedCert, peerCertificate, type PeerCertificate } from './cert';
 
 export { RESOLVER_NOT_FOUND, verifyTokenWithBroker, parseAuthXml, type ResolvedSession, type ResolverCall, type VerifierCall, type VerifyResult } from './broker-agent';
 export type { RejectedRequest } from './broker-http';
@@ -101,7 +101,7 @@ export interface BrokerStats {
 /** A session as a test sees it (the store's bookkeeping left out). */
 export type BrokerSession = Omit<SimSession, 'pending' | 'seq'>;
 
-export interface BrokerSim {
+export interface BrokerSim extends PeerCertificate {
   /** Client API base, https://127.0.0.1:PORT */
   url: string;
   host: string;
@@ -112,12 +112,6 @@ export interface BrokerSim {
   /** https://127.0.0.1:PORT/agent/validate-authentication-token — dcv.conf's `auth-token-verifier`. */
   verifierUrl: string;
   verifierPort: number;
-  certPem: string;
-  keyPem: string;
-  /** 'sha256/BASE64' of the DER. */
-  fingerprint: string;
-  /** 'AB:CD:…' upper-case with colons. */
-  fingerprintHex: string;
   /** The first client's credentials (DEFAULT_CLIENT_ID / DEFAULT_CLIENT_PASSWORD unless `clients` says otherwise). */
   clientId: string;
   clientPassword: string;
@@ -335,10 +329,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<BrokerSim> 
     resolverPort,
     verifierUrl: `https://${urlHost}:${verifierPort}${VERIFIER_PATH}`,
     verifierPort,
-    certPem: cert,
-    keyPem: key,
-    fingerprint: fingerprintOf(cert),
-    fingerprintHex: fingerprintHexOf(cert),
+    ...peerCertificate(cert, key),
     clientId: clients[0].id,
     clientPassword: clients[0].password,
     clients,

@@ -59,3 +59,17 @@ export function fingerprintOf(certPem: string): string {
 export function fingerprintHexOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256;
 }
+
+/** A simulator's certificate as tests use it: both PEMs and both fingerprint forms. */
+export interface PeerCertificate {
+  certPem: string;
+  keyPem: string;
+  /** 'sha256/BASE64' of the DER (Electron's form). */
+  fingerprint: string;
+  /** 'AB:CD:…' upper-case with colons. */
+  fingerprintHex: string;
+}
+
+export function peerCertificate(certPem: string, keyPem: string): PeerCertificate {
+  return { certPem, keyPem, fingerprint: fingerprintOf(certPem), fingerprintHex: fingerprintHexOf(certPem) };
+}

@@ -27,7 +27,7 @@ import type { Duplex } from 'node:stream';
 import { listenTracked } from './http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AbortReason, abortReasonName, decodeSetupClientMessage, encodeSetupServerMessage } from '../../tunnel/session-manager/dcv-messages';
-import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
+import { makeSelfSignedCert, peerCertificate, type PeerCertificate } from './cert';
 import { ASSET_COUNT, assetBody, clientJs, pageHtml } from './page';
 import { SUBPROTOCOL } from './protocol';
 
@@ -75,16 +75,12 @@ export interface GatewayStats {
   closedUnresolved: number;
 }
 
-export interface Gateway {
+export interface Gateway extends PeerCertificate {
   /** https://host:port/ */
   url: string;
   host: string;
   port: number;
   name: string;
-  certPem: string;
-  keyPem: string;
-  fingerprint: string;
-  fingerprintHex: string;
   stats(): GatewayStats;
   close(): Promise<void>;
 }
@@ -332,10 +328,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     host,
     port,
     name,
-    certPem: cert,
-    keyPem: key,
-    fingerprint: fingerprintOf(cert),
-    fingerprintHex: fingerprintHexOf(cert),
+    ...peerCertificate(cert, key),
     stats: () => ({ ...stats, byPath: { ...stats.byPath }, aborts: { ...stats.aborts }, resolverCalls: stats.resolverCalls.map((c) => ({ ...c })) }),
     close: () =>
       (closing ??= new Promise<void>((resolveClose) => {

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { listenTracked } from './http';
 import { WebSocketServer } from 'ws';
-import { fingerprintHexOf, fingerprintOf, makeSelfSignedCert } from './cert';
+import { makeSelfSignedCert, peerCertificate, type PeerCertificate } from './cert';
 import { DcvAgent, type AgentStats } from './agent';
 import type { Landing } from './landings';
 import { ASSET_COUNT, assetBody, clientJs, pageHtml } from './page';
@@ -85,18 +85,12 @@ export interface SimulatorStats {
 /** How many upgraded sockets stats().sockets remembers. */
 export const SOCKETS_KEPT = 200;
 
-export interface Simulator {
+export interface Simulator extends PeerCertificate {
   /** https://host:port<webUrlPath> */
   url: string;
   host: string;
   port: number;
   name: string;
-  certPem: string;
-  keyPem: string;
-  /** 'sha256/BASE64' of the DER (Electron's form). */
-  fingerprint: string;
-  /** 'AB:CD:…' upper-case with colons. */
-  fingerprintHex: string;
   stats(): SimulatorStats;
   /**
    * An agent that drops its clients (a restart of dcvserver, a network blip): every socket,
@@ -260,10 +254,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     host,
     port,
     name,
-    certPem: cert,
-    keyPem: key,
-    fingerprint: fingerprintOf(cert),
-    fingerprintHex: fingerprintHexOf(cert),
+    ...peerCertificate(cert, key),
     dropConnections: () => {
       const dropped = connections.size;
       for (const ws of wss.clients) ws.terminate();

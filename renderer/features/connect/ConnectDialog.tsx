@@ -11,6 +11,7 @@ import { LinkConfirmDialog } from './LinkConfirmDialog';
 import { OpenedNotice } from './OpenedNotice';
 import { ProxyCredentialsDialog } from './ProxyCredentialsDialog';
 import { TrustDialog } from './TrustDialog';
+import { HideActions } from './HideActions';
 
 /** The one Connect dialog: its content follows the session's phase. */
 export function ConnectDialog() {
@@ -30,11 +31,7 @@ export function ConnectDialog() {
       return (
         <Modal key="progress" title={job.kind === 'open' ? t('connect.title', { name }) : job.kind === 'refresh' ? t('sessions.listingTitle', { name }) : t('sessions.creatingTitle', { name })} onClose={connect.dismiss}>
           {job.kind === 'open' ? <ConnectProgress session={session} /> : <p role="status">{t('sessions.askingBroker')}</p>}
-          <div className="modal-actions">
-            <button type="button" className="btn" onClick={connect.dismiss}>
-              {t('connect.hide')}
-            </button>
-          </div>
+          <HideActions />
         </Modal>
       );
     case 'trust':

@@ -3,6 +3,7 @@ import { useActions } from '../../app/services';
 import { useT } from '../../i18n/useT';
 import { Modal } from '../../ui/Modal';
 import { SessionStateBadge } from '../sessions/SessionStateBadge';
+import { HideActions } from './HideActions';
 
 /** A new session on its way: the Broker's state as it changes; it opens by itself once READY. */
 export function CreatingNotice({ session }: { session: SessionView }) {
@@ -14,11 +15,7 @@ export function CreatingNotice({ session }: { session: SessionView }) {
         <SessionStateBadge session={session} /> {t('creating.body')}
       </p>
       <p className="muted">{t('creating.opensWhenReady')}</p>
-      <div className="modal-actions">
-        <button type="button" className="btn" onClick={connect.dismiss}>
-          {t('connect.hide')}
-        </button>
-      </div>
+      <HideActions />
     </Modal>
   );
 }

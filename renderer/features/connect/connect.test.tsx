@@ -1,32 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import type { ConnectionInfo, OpenResult } from '../../../preload/contract/api';
-import { certificate, createFakeApi, desktop, endpoint, fail, inspection, ok } from '../../test/fakeApi';
+import type { OpenResult } from '../../../preload/contract/api';
+import { certificate, connectionInfo, createFakeApi, desktop, endpoint, fail, inspection, ok, openedResult, scriptOpens } from '../../test/fakeApi';
 import { fakeTabs, renderApp } from '../../test/render';
 
 const catalogue = { endpoints: [endpoint()], desktops: [desktop({ id: 'd1', name: 'Agent 1' })] };
 
-const connection: ConnectionInfo = {
-  desktopId: 'd1',
-  port: 41234,
-  origin: 'https://127.0.0.1:41234',
-  state: { kind: 'open' },
-  stats: { activeSockets: 0, activeWebSockets: 0, totalSockets: 0, bytesUp: 0, bytesDown: 0, upstreamConnectMs: null, lastError: null },
-  openedAt: '2025-03-01T09:00:00.000Z',
-};
-const opened = (over: Partial<Extract<OpenResult, { kind: 'opened' }>> = {}): OpenResult => ({
-  kind: 'opened',
-  connection,
-  launchUrl: 'https://127.0.0.1:41234/',
-  openIn: 'window',
-  ...over,
-});
-
-/** connection.open answers these in turn. */
-function scripted(api: ReturnType<typeof createFakeApi>, ...answers: OpenResult[]) {
-  let i = 0;
-  api.handle('connection.open', () => ok(answers[Math.min(i++, answers.length - 1)]));
-}
+const connection = connectionInfo();
+const opened = openedResult;
+const scripted = scriptOpens;
 
 async function connect(user: ReturnType<typeof renderApp>['user']) {
   await user.click(await screen.findByRole('button', { name: 'Connect to Agent 1' }));

@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { SessionSource } from '../../../preload/contract/model';
-import { createFakeApi, endpoint, inspection, ok, sessionView, source, sourceStatus } from '../../test/fakeApi';
+import { connectionInfo, createFakeApi, endpoint, inspection, ok, openedResult, sessionView, source, sourceStatus } from '../../test/fakeApi';
 import { renderApp } from '../../test/render';
 
 const ready = sessionView({ key: 's-READY000000000000000000000000', name: 'CAD desktop', tags: { os: 'linux', team: 'cad' } });
@@ -79,12 +79,7 @@ describe('Session Manager sessions in the desktop list', () => {
     const fresh = sessionView({ key: 's-NEW0000000000000000000000000', id: 'new-1', name: 'alice-1', state: 'CREATING' });
     api.handle('sessions.create', () => ok({ kind: 'creating', session: fresh }));
     api.handle('connection.open', () =>
-      ok({
-        kind: 'opened',
-        connection: { desktopId: fresh.key, port: 41773, origin: 'https://127.0.0.1:41773', state: { kind: 'open' }, stats: { activeSockets: 0, activeWebSockets: 0, totalSockets: 0, bytesUp: 0, bytesDown: 0, upstreamConnectMs: null, lastError: null }, openedAt: '2026-12-06T00:00:00.000Z' },
-        launchUrl: 'https://127.0.0.1:41773/__launch/x',
-        openIn: 'window',
-      }),
+      ok(openedResult({ connection: connectionInfo({ desktopId: fresh.key, port: 41773 }), launchUrl: 'https://127.0.0.1:41773/__launch/x' })),
     );
     const { user } = renderApp(api);
     const section = await screen.findByRole('region', { name: /Tokyo Session Manager/ });
