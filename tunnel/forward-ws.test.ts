@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test/peers/process';
 import { encodeSetupClientMessage } from './session-manager/dcv-messages';
 import { openAuth, type UpgradeRefusedError } from '../test/sim/protocol';
-import { startSimulator, type Simulator } from '../test/sim/simulator';
-import { TunnelClient, eventually, readAll, removeTestCertDirs, tunnelTo } from '../test/tunnel/helpers';
-import type { LocalTunnel, SocketEvent } from './local-tunnel';
+import { fingerprintOf, makeSelfSignedCert, startSimulator, type Simulator } from '../test/sim/simulator';
+import { TunnelClient, eventually, readAll, removeTestCertDirs, testCertDir, tunnelTo } from '../test/tunnel/helpers';
+import { LocalTunnel, type SocketEvent } from './local-tunnel';
+import { startTlsPeer } from './testing/tls-peer';
 
 afterAll(() => removeTestCertDirs());
 
@@ -216,6 +217,35 @@ describe('the desktop vanishing mid-stream', () => {
       await expect(c.channel('echo')).rejects.toMatchObject({ statusCode: 502, body: expect.stringContaining('TCP_REFUSED') });
     } finally {
       await tunnel.close();
+    }
+  });
+});
+
+describe('an upstream that answers an upgrade with something that is not HTTP', () => {
+  it('the page gets a 502 naming UPSTREAM_RESET and the connection closes (it never hangs)', async () => {
+    const { key, cert } = makeSelfSignedCert({ cn: '127.0.0.1', san: ['127.0.0.1'] });
+    // An echo server: the "answer" is the upgrade request itself.
+    const peer = await startTlsPeer({ key, cert });
+    const tunnel = await LocalTunnel.start({
+      upstream: { host: peer.host, port: peer.port, pathPrefix: '/' },
+      route: 'DIRECT',
+      trust: { kind: 'pin', fingerprints: [fingerprintOf(cert)] },
+      certDir: testCertDir(),
+    });
+    try {
+      const c = new TunnelClient(tunnel);
+      await c.signIn();
+      const s = await c.raw();
+      s.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${tunnel.port}\r\nOrigin: ${tunnel.origin}\r\nCookie: ${c.cookie}\r\n` +
+          'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+      const answer = await readAll(s);
+      expect(answer).toMatch(/^HTTP\/1\.1 502 /);
+      expect(answer).toContain('UPSTREAM_RESET');
+    } finally {
+      await tunnel.close();
+      await peer.close();
     }
   });
 });

@@ -90,9 +90,10 @@ function relayAnswer(fw: UpgradeForwarder, client: Duplex, upstream: TLSSocket, 
       return;
     }
     upstream.pause();
-    finish();
     const parsed = parseResponseHead(buffered.subarray(0, end).toString('latin1'));
+    // finish() once: with the error when the head is not HTTP (a second call would be ignored).
     if (!parsed) return void finish(new TunnelError('UPSTREAM_RESET', 'the upstream answered the upgrade with something that is not HTTP/1.1'));
+    finish();
     if (clientGone()) return void upstream.destroy();
     if (parsed.status !== 101) return relayRefusal(fw, client, upstream, buffered);
     const out = rewriteResponseHeaders(parsed.headers, fw.rewrite, { upgrade: true });
