@@ -5,7 +5,7 @@
  */
 import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ensurePrivateDir } from '../../tunnel/private-files';
+import { PRIVATE_DIR_MODE } from '../../tunnel/private-files';
 import { writeFileAtomic } from './store/atomic-write';
 
 /** The parsed file, or undefined when it does not exist. A file that is not JSON is an error naming the file. */
@@ -38,6 +38,7 @@ export function writeJsonFileAtomic(path: string, value: unknown): Promise<void>
 }
 
 async function writeNow(path: string, value: unknown): Promise<void> {
-  await ensurePrivateDir(dirname(path));
+  // Made private if missing; a wider existing data folder is narrowed once, at start (app.ts).
+  await fsp.mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   await writeFileAtomic(fsp, path, JSON.stringify(value, null, 2) + '\n');
 }
